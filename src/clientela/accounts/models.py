@@ -1,0 +1,179 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_UNIT_NAME = "Matriz"
+
+
+class Unit(models.Model):
+    """A business unit (branch, shop, team); every record belongs to one."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("business unit")
+        verbose_name_plural = _("business units")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    MANAGER = "manager", _("Manager")
+    AGENT = "agent", _("Agent")
+
+
+class Scope(models.TextChoices):
+    OWN = "own", _("Own records")
+    UNIT = "unit", _("Records of their units")
+    ALL = "all", _("All records")
+
+
+class Language(models.TextChoices):
+    PT_BR = "pt-BR", "Português (Brasil)"
+    EN = "en", "English"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, username, password=None, **fields):
+        user = self.model(username=username, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username, password=None, **fields):
+        fields.update(role=Role.ADMIN, scope=Scope.ALL, crm_access=True)
+        return self.create_user(username, password, **fields)
+
+
+class User(AbstractBaseUser):
+    """A person who logs in. Role decides what they may do, scope what they see."""
+
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Letters, digits and @/./+/-/_ only."),
+    )
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # NULL means "follow the browser's language".
+    language = models.CharField(  # noqa: DJ001
+        _("language"), max_length=8, choices=Language.choices, null=True, blank=True
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.AGENT)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.OWN)
+    crm_access = models.BooleanField(_("access to the CRM"), default=False)
+    units = models.ManyToManyField(Unit, related_name="users", blank=True, verbose_name=_("units"))
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+    # Changing this ends every session of the user (it is part of the session hash).
+    session_salt = models.CharField(max_length=32, default="", blank=True, editable=False)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.full_name.split()[0] if self.full_name.strip() else self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def effective_scope(self) -> str:
+        return Scope.ALL if self.is_admin else self.scope
+
+    def get_session_auth_hash(self) -> str:
+        return super().get_session_auth_hash() + self.session_salt
+
+    def unit_ids(self) -> list[int]:
+        """The ids of the user's active units, cached for the request."""
+        if not hasattr(self, "_unit_ids"):
+            self._unit_ids = list(
+                self.units.filter(is_active=True).order_by("name").values_list("id", flat=True)
+            )
+        return self._unit_ids
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its hash is stored; the token is shown once."""
+
+    PREFIX = "clt_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=80)
+    token_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def new_raw_token(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class LoginFailure(models.Model):
+    """Failed logins per key (username or address), so throttling holds across processes."""
+
+    key = models.CharField(max_length=200, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(failures__gte=0), name="loginfailure_failures_gte_0")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"

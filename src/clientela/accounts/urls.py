@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("profile/", views.profile, name="profile"),
+    path("password/", views.password_change, name="password"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("unit/", views.switch_unit, name="switch_unit"),
+    path("users/", views.users, name="users"),
+    path("users/new/", views.user_edit, name="user_create"),
+    path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("units/", views.units, name="units"),
+    path("units/new/", views.unit_edit, name="unit_create"),
+    path("units/<int:pk>/", views.unit_edit, name="unit_edit"),
+]

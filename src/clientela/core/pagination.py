@@ -1,0 +1,103 @@
+"""Keyset ("cursor") pagination with capped counts.
+
+Late pages cost what early pages cost: the cursor carries the last row's sort
+value and id, and the next page starts from there through the list's index.
+Counts stop at COUNT_CAP so a broad filter never counts a million rows.
+"""
+
+import base64
+import binascii
+import datetime
+import json
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+COUNT_CAP = 10_000
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+@dataclass
+class Page:
+    items: list
+    count: int | None
+    next_cursor: str | None
+    limit: int
+
+
+def _encode(values: list) -> str:
+    raw = json.dumps(values, separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> list:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise ValidationError({"cursor": [_("This cursor is not valid.")]}) from None
+    if not isinstance(values, list) or len(values) != 2 or not isinstance(values[1], int):
+        raise ValidationError({"cursor": [_("This cursor is not valid.")]})
+    return values
+
+
+def clean_limit(raw, default: int = DEFAULT_LIMIT) -> int:
+    if raw in (None, ""):
+        return default
+    try:
+        limit = int(raw)
+    except (TypeError, ValueError):
+        raise ValidationError({"limit": [_("Enter a whole number.")]}) from None
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(
+            {"limit": [_("Enter a number from 1 to %(max)d.") % {"max": MAX_LIMIT}]}
+        )
+    return limit
+
+
+def capped_count(queryset: QuerySet) -> int | None:
+    """The exact count up to COUNT_CAP, None beyond."""
+    count = queryset.order_by()[: COUNT_CAP + 1].count()
+    return count if count <= COUNT_CAP else None
+
+
+def paginate(
+    queryset: QuerySet,
+    *,
+    sort_field: str,
+    descending: bool,
+    limit: int,
+    cursor: str | None,
+    with_count: bool = True,
+) -> Page:
+    """One page of `queryset` ordered by `sort_field` then id, starting after `cursor`."""
+    direction = "-" if descending else ""
+    ordered = queryset.order_by(f"{direction}{sort_field}", f"{direction}id")
+    page_qs = ordered
+    if cursor:
+        last_value, last_id = _decode(cursor)
+        field = queryset.model._meta.get_field(sort_field)
+        if last_value is not None and field.get_internal_type() == "DateTimeField":
+            try:
+                last_value = datetime.datetime.fromisoformat(last_value)
+            except (TypeError, ValueError):
+                raise ValidationError({"cursor": [_("This cursor is not valid.")]}) from None
+        op = "lt" if descending else "gt"
+        page_qs = ordered.filter(
+            Q(**{f"{sort_field}__{op}": last_value})
+            | Q(**{sort_field: last_value, f"id__{op}": last_id})
+        )
+    rows = list(page_qs[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        value = getattr(last, sort_field)
+        if isinstance(value, datetime.datetime):
+            value = value.isoformat()
+        next_cursor = _encode([value, last.pk])
+    count = capped_count(queryset) if with_count else None
+    return Page(items=rows, count=count, next_cursor=next_cursor, limit=limit)

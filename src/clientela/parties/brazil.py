@@ -1,0 +1,117 @@
+"""Brazilian registry rules: CPF/CNPJ, phones, CEP and states (via stdnum and phonenumbers)."""
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from stdnum.br import cnpj, cpf
+
+from clientela.core.text import digits
+
+STATES = {
+    "AC": "Acre",
+    "AL": "Alagoas",
+    "AP": "Amapá",
+    "AM": "Amazonas",
+    "BA": "Bahia",
+    "CE": "Ceará",
+    "DF": "Distrito Federal",
+    "ES": "Espírito Santo",
+    "GO": "Goiás",
+    "MA": "Maranhão",
+    "MT": "Mato Grosso",
+    "MS": "Mato Grosso do Sul",
+    "MG": "Minas Gerais",
+    "PA": "Pará",
+    "PB": "Paraíba",
+    "PR": "Paraná",
+    "PE": "Pernambuco",
+    "PI": "Piauí",
+    "RJ": "Rio de Janeiro",
+    "RN": "Rio Grande do Norte",
+    "RS": "Rio Grande do Sul",
+    "RO": "Rondônia",
+    "RR": "Roraima",
+    "SC": "Santa Catarina",
+    "SP": "São Paulo",
+    "SE": "Sergipe",
+    "TO": "Tocantins",
+}
+STATE_CHOICES = [(uf, f"{uf} – {name}") for uf, name in STATES.items()]
+
+
+def normalize_cpf(value: str) -> str:
+    number = cpf.compact(value)
+    # stdnum accepts repeated digits such as 111.111.111-11; the Receita does not issue them.
+    if not cpf.is_valid(number) or len(set(number)) == 1:
+        raise ValidationError(_("Enter a valid CPF (11 digits with correct check digits)."))
+    return number
+
+
+def normalize_cnpj(value: str) -> str:
+    number = cnpj.compact(value)
+    if not cnpj.is_valid(number) or len(set(number)) == 1:
+        raise ValidationError(_("Enter a valid CNPJ (14 characters with correct check digits)."))
+    return number
+
+
+def normalize_tax_id(value: str | None, kind: str) -> str | None:
+    """Canonical CPF (person) or CNPJ (company); None for empty."""
+    if value is None or not str(value).strip():
+        return None
+    return normalize_cpf(value) if kind == "person" else normalize_cnpj(value)
+
+
+def format_tax_id(value: str | None) -> str:
+    if not value:
+        return ""
+    if len(value) == 11:
+        return cpf.format(value)
+    if len(value) == 14:
+        return cnpj.format(value)
+    return value
+
+
+def normalize_phone(value: str, region: str = "BR") -> str:
+    """Any common way of writing a phone -> E.164 ('+5511987654321')."""
+    text = (value or "").strip()
+    if len(text) > 30:
+        raise ValidationError(_("This phone number is too long."))
+    try:
+        number = phonenumbers.parse(text, region or "BR")
+    except phonenumbers.NumberParseException:
+        raise ValidationError(_("“%(value)s” is not a phone number.") % {"value": text}) from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(_("“%(value)s” is not a valid phone number.") % {"value": text})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str) -> str:
+    """National format for Brazilian numbers ('(11) 98765-4321'), international for others."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    if number.country_code == 55:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def normalize_zip(value: str, country: str = "BR") -> str:
+    text = (value or "").strip()
+    if not text:
+        return ""
+    if country != "BR":
+        if len(text) > 9:
+            raise ValidationError(_("Use at most 9 characters."))
+        return text
+    number = digits(text)
+    if len(number) != 8 or not all(ch.isdigit() or ch in "-. " for ch in text):
+        raise ValidationError(_("Enter a CEP of 8 digits, such as 01310-100."))
+    return f"{number[:5]}-{number[5:]}"
+
+
+def normalize_state(value: str, country: str = "BR") -> str:
+    text = (value or "").strip().upper()
+    if text and country == "BR" and text not in STATES:
+        raise ValidationError(_("Enter a Brazilian state abbreviation (UF), such as SP."))
+    return text

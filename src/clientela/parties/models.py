@@ -1,0 +1,183 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from clientela.accounts.access import scope_q
+from clientela.core.text import digits, fold, is_digit_query, search_words
+
+from .brazil import STATE_CHOICES
+
+
+class Kind(models.TextChoices):
+    PERSON = "person", _("Person")
+    COMPANY = "company", _("Company")
+
+
+class PartyQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def trashed(self):
+        return self.filter(deleted_at__isnull=False)
+
+    def visible_to(self, user):
+        """Parties in the user's scope and not in the trash."""
+        return self.alive().filter(scope_q(user))
+
+    def search(self, query: str):
+        """Every word must match (see DESIGN.md, "Search q"); digits match phones and tax ids."""
+        query = (query or "").strip()
+        if not query:
+            return self
+        if is_digit_query(query):
+            return self.filter(search_digits__contains=digits(query))
+        result = self
+        for word in search_words(query):
+            if len(word) >= 3:
+                result = result.filter(search_text__contains=word)
+            else:
+                # Short words match word starts only; the leading space marks a start.
+                result = result.filter(search_text__contains=" " + word)
+        return result
+
+
+class Party(models.Model):
+    """A customer, a supplier or both; a person (CPF) or a company (CNPJ)."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
+    name = models.CharField(_("name"), max_length=200)
+    trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
+    # NULL, not "", so the unique constraint ignores parties without one.
+    tax_id = models.CharField(_("CPF/CNPJ"), max_length=14, null=True, blank=True)  # noqa: DJ001
+    is_customer = models.BooleanField(_("customer"), default=True)
+    is_supplier = models.BooleanField(_("supplier"), default=False)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    phones = models.JSONField(_("phones"), default=list, blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    number = models.CharField(_("number"), max_length=20, blank=True)
+    complement = models.CharField(_("complement"), max_length=100, blank=True)
+    district = models.CharField(_("district"), max_length=100, blank=True)
+    zip_code = models.CharField(_("ZIP code"), max_length=9, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=2, blank=True, choices=STATE_CHOICES)
+    country = models.CharField(_("country"), max_length=2, default="BR")
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    notes = models.TextField(_("notes"), max_length=10000, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    employer = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contact_people",
+        verbose_name=_("works at"),
+    )
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("business unit")
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Filled by `refresh_search_columns` from the fields above; never edited directly.
+    sort_name = models.CharField(max_length=200, default="", editable=False)
+    search_text = models.TextField(default="", editable=False)
+    search_digits = models.TextField(default="", editable=False)
+
+    objects = PartyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("customer or supplier")
+        verbose_name_plural = _("customers and suppliers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tax_id"],
+                condition=Q(deleted_at__isnull=True, tax_id__isnull=False),
+                name="party_tax_id_unique_alive",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["person", "company"]), name="party_kind_valid"
+            ),
+        ]
+        indexes = [
+            # The list orders; partial on "not in the trash", like every list query.
+            models.Index(
+                fields=["sort_name", "id"],
+                name="party_sort_name_id",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            models.Index(
+                fields=["created_at", "id"],
+                name="party_created_id",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            models.Index(
+                fields=["updated_at", "id"],
+                name="party_updated_id",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # Scoped lists: "own" filters by owner, "unit" by unit, both in name order.
+            models.Index(
+                fields=["owner", "sort_name", "id"],
+                name="party_owner_sort",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            models.Index(
+                fields=["unit", "sort_name", "id"],
+                name="party_unit_sort",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            models.Index(
+                fields=["employer"], name="party_employer", condition=Q(employer__isnull=False)
+            ),
+            models.Index(
+                fields=["deleted_at"], name="party_trash", condition=Q(deleted_at__isnull=False)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def in_trash(self) -> bool:
+        return self.deleted_at is not None
+
+    def refresh_search_columns(self) -> None:
+        """Fill the normalised search columns. Seed and imports call this too."""
+        self.sort_name = fold(self.name)[:200]
+        words = [
+            self.name,
+            self.trade_name,
+            self.email,
+            self.city,
+            self.district,
+            self.state,
+            self.tax_id or "",
+            " ".join(self.tags or []),
+        ]
+        # Leading space: every word, even the first, starts after a space (see search()).
+        self.search_text = " " + " ".join(w for w in (fold(x) for x in words) if w)
+        numbers = []
+        for phone in self.phones or []:
+            national = national_digits(phone)
+            numbers.extend([digits(phone), national])
+        if self.tax_id and self.tax_id.isdigit():
+            numbers.append(self.tax_id)
+        self.search_digits = " ".join(dict.fromkeys(n for n in numbers if n))
+
+
+def national_digits(e164: str) -> str:
+    """'+5511987654321' -> '11987654321' (the way people type a Brazilian number)."""
+    number = digits(e164)
+    return number[2:] if number.startswith("55") and e164.startswith("+55") else number

@@ -1,0 +1,58 @@
+"""Turning stored values into what people read: history lines, phones, tax ids."""
+
+from django.utils.translation import gettext as _
+
+from clientela.accounts.models import Unit, User
+
+from .brazil import format_phone, format_tax_id
+from .models import Kind, Party
+
+
+def _label(name: str) -> str:
+    try:
+        return str(Party._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - fields recorded by an older version
+        return name
+
+
+def describe_history(records) -> list[tuple]:
+    """[(record, [(label, old, new), ...]), ...] with users, units and parties named.
+
+    Names are looked up in one query per kind, whatever the number of records.
+    """
+    user_ids, unit_ids, party_ids = set(), set(), set()
+    for record in records:
+        for name, values in record.changes.items():
+            target = {"owner": user_ids, "unit": unit_ids, "employer": party_ids}.get(name)
+            if target is not None:
+                target.update(v for v in values if isinstance(v, int))
+    names = {
+        "owner": {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)},
+        "unit": dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")),
+        "employer": dict(Party.objects.filter(pk__in=party_ids).values_list("pk", "name")),
+    }
+    result = []
+    for record in records:
+        lines = []
+        for name, (old, new) in record.changes.items():
+            lines.append((_label(name), _show(name, old, names), _show(name, new, names)))
+        result.append((record, lines))
+    return result
+
+
+def _show(name: str, value, names: dict) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if name in names and isinstance(value, int):
+        return names[name].get(value, f"#{value}")
+    if name == "phones" and isinstance(value, list):
+        return ", ".join(format_phone(v) if isinstance(v, str) else str(v) for v in value)
+    if name == "tax_id" and isinstance(value, str):
+        return format_tax_id(value)
+    if name == "kind":
+        return str(dict(Kind.choices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,45 @@
+"""The party list's filters and sorts, shared by the pages, the API and exports."""
+
+from django.db.models import QuerySet
+
+from clientela.accounts.access import scope_q
+
+from .models import Party
+
+# Public sort name -> model field (each backed by an index with id).
+SORTS = {"name": "sort_name", "created_at": "created_at", "updated_at": "updated_at"}
+
+
+def filter_parties(
+    user,
+    *,
+    q: str = "",
+    kind: str | None = None,
+    is_customer: bool | None = None,
+    is_supplier: bool | None = None,
+    is_active: bool | None = None,
+    city: str | None = None,
+    state: str | None = None,
+    owner_id: int | None = None,
+    unit_id: int | None = None,
+    trashed: bool = False,
+) -> QuerySet:
+    """Parties the user may see, narrowed by the list's filters and search words."""
+    base = Party.objects.trashed() if trashed else Party.objects.alive()
+    queryset = base.filter(scope_q(user)).search(q)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    for name, value in (
+        ("is_customer", is_customer),
+        ("is_supplier", is_supplier),
+        ("is_active", is_active),
+        ("owner_id", owner_id),
+        ("unit_id", unit_id),
+    ):
+        if value is not None:
+            queryset = queryset.filter(**{name: value})
+    if city:
+        queryset = queryset.filter(city__iexact=city.strip())
+    if state:
+        queryset = queryset.filter(state=state.strip().upper())
+    return queryset
