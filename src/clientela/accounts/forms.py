@@ -3,7 +3,7 @@ import zoneinfo
 from django import forms
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import services
 from .models import Language, Role, Scope, Unit, User
@@ -40,7 +40,11 @@ class LoginForm(forms.Form):
         wait = services.login_wait_seconds(username, address)
         if wait:
             raise forms.ValidationError(
-                _("Too many failed attempts. Wait %(seconds)d seconds and try again.")
+                ngettext(
+                    "Too many failed attempts. Wait %(seconds)d second and try again.",
+                    "Too many failed attempts. Wait %(seconds)d seconds and try again.",
+                    wait,
+                )
                 % {"seconds": wait}
             )
         user = authenticate(self.request, username=username, password=password)

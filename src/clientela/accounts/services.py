@@ -129,7 +129,8 @@ def _set_units(user: User, unit_ids) -> list[int]:
         raise ValidationError(
             {
                 "unit_ids": [
-                    _("Unknown business unit: %(ids)s.") % {"ids": ", ".join(map(str, missing))}
+                    _("These business units do not exist: %(ids)s.")
+                    % {"ids": ", ".join(map(str, missing))}
                 ]
             }
         )
@@ -289,7 +290,7 @@ def bootstrap_admin(password: str | None) -> tuple[User | None, str | None]:
         generated = None
         if not password:
             generated = password = secrets.token_urlsafe(12)
-        admin = User.objects.create_superuser("admin", password, full_name="Administrator")
+        admin = User.objects.create_superuser("admin", password)
         admin.units.add(unit)
         record_change(
             entity="user",

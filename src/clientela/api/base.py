@@ -64,19 +64,38 @@ def _field_name(loc) -> str:
     return parts[0] if parts else "__all__"
 
 
+def _schema_message(err: dict) -> str:
+    """Our own words (translated) for pydantic's error types, not its English sentences."""
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        return _("Unknown field.")
+    if kind == "missing":
+        return _("This field is required.")
+    if kind.startswith("bool"):
+        return _("Enter true or false.")
+    if kind.startswith("int") or kind.startswith("float"):
+        return _("Enter a whole number.")
+    if kind.startswith("string"):
+        return _("Enter text.")
+    if kind.startswith("list") or kind == "too_long":
+        return _("Enter a list.")
+    if kind == "literal_error":
+        expected = (err.get("ctx") or {}).get("expected", "")
+        return _("Choose one of: %(choices)s.") % {"choices": expected}
+    if kind == "timezone_aware":
+        return _("Enter a date-time with a UTC offset, e.g. 2026-03-01T14:30:00-03:00.")
+    if kind.startswith("datetime") or kind.startswith("date"):
+        return _("Enter a date-time in ISO 8601, e.g. 2026-03-01T14:30:00-03:00.")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return _("Send a JSON object.")
+    return _("Invalid value.")
+
+
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request, exc: NinjaValidationError):
     errors: dict[str, list[str]] = {}
     for err in exc.errors:
-        name = _field_name(err.get("loc", ()))
-        kind = err.get("type", "")
-        if kind == "extra_forbidden":
-            message = _("Unknown field.")
-        elif kind == "missing":
-            message = _("This field is required.")
-        else:
-            message = err.get("msg", _("Invalid value."))
-        errors.setdefault(name, []).append(str(message))
+        errors.setdefault(_field_name(err.get("loc", ())), []).append(str(_schema_message(err)))
     return api.create_response(
         request, error_body(_("Some fields are not valid."), errors), status=422
     )
@@ -123,7 +142,12 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        message = _("The request body is not valid JSON.")
+    elif exc.status_code == 403 and "CSRF" in message:
+        message = _("CSRF check failed: send the X-CSRFToken header, or use a token.")
+    return api.create_response(request, error_body(message), status=exc.status_code)
 
 
 # Filled by the resource modules: model class -> function giving its JSON form.

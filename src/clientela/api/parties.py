@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from pydantic import ConfigDict
+from pydantic import AwareDatetime, ConfigDict
 
 from clientela.accounts.access import get_visible_or_404, require_admin
 from clientela.audit.services import history_for
@@ -113,8 +113,8 @@ class PartyPatch(Schema):
     unit_id: int | None = None
     version: int | None = None
     id: int | None = None
-    created_at: datetime.datetime | None = None
-    updated_at: datetime.datetime | None = None
+    created_at: AwareDatetime | None = None
+    updated_at: AwareDatetime | None = None
 
 
 class VersionIn(Schema):
@@ -157,30 +157,8 @@ def party_json(party: Party) -> dict:
 
 CONFLICT_SERIALIZERS[Party] = party_json
 
-# The query parameters the list and (later) the export share.
-NOT_NULL_FIELDS = {
-    "name",
-    "kind",
-    "is_customer",
-    "is_supplier",
-    "is_active",
-    "country",
-    "trade_name",
-    "email",
-    "phones",
-    "street",
-    "number",
-    "complement",
-    "district",
-    "zip_code",
-    "city",
-    "state",
-    "tags",
-    "notes",
-    "job_title",
-    "owner_id",
-    "unit_id",
-}
+# Fields a PATCH may not set to null (tax_id and employer_id may be cleared).
+NOT_NULL_FIELDS = set(services.EDITABLE_FIELDS) - {"tax_id", "employer_id"}
 
 
 def _fetch(request: HttpRequest, party_id: int) -> Party:

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clientela.accounts.access import (
@@ -28,9 +29,9 @@ from .presenters import describe_history
 from .queries import SORTS, filter_parties
 
 LIST_ROLES = {
-    "all": {"title": _("Customers and suppliers"), "nav": "parties"},
-    "customers": {"title": _("Customers"), "nav": "customers", "is_customer": True},
-    "suppliers": {"title": _("Suppliers"), "nav": "suppliers", "is_supplier": True},
+    "all": {"title": gettext_lazy("Customers and suppliers"), "nav": "parties"},
+    "customers": {"title": gettext_lazy("Customers"), "nav": "customers", "is_customer": True},
+    "suppliers": {"title": gettext_lazy("Suppliers"), "nav": "suppliers", "is_supplier": True},
 }
 
 
