@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 CLIENTELA = [sys.executable, "-m", "clientela.cli"]
 
 

@@ -1,4 +1,5 @@
-"""Settings for the test suite: it reads only CLIENTELA_TEST_DATABASE_URL.
+"""Settings for the test suite: it reads only CLIENTELA_TEST_DATABASE_URL
+(and CLIENTELA_REQUIRE_BROWSER, CI's demand that browser tests fail, not skip).
 
 SQLite (in memory) unless that variable points at PostgreSQL. Other CLIENTELA_*
 variables of the developer's shell are ignored, so every run starts alike.
@@ -8,7 +9,7 @@ import os
 import tempfile
 
 for _name in [name for name in os.environ if name.startswith("CLIENTELA_")]:
-    if _name != "CLIENTELA_TEST_DATABASE_URL":
+    if _name not in ("CLIENTELA_TEST_DATABASE_URL", "CLIENTELA_REQUIRE_BROWSER"):
         del os.environ[_name]
 os.environ["CLIENTELA_DATA_DIR"] = tempfile.mkdtemp(prefix="clientela-test-")
 
