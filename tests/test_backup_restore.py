@@ -19,6 +19,10 @@ def run(args, data_dir: Path, check=True):
     )
 
 
+BOOTSTRAP = (
+    "from clientela.accounts.services import bootstrap_admin; bootstrap_admin('x-Pass-1234')"
+)
+
 SNIPPET = """
 from clientela.accounts.models import User
 from clientela.parties.models import Party
@@ -41,7 +45,7 @@ def test_a_backup_taken_while_running_restores_into_a_working_install(tmp_path):
             "manage",
             "shell",
             "-c",
-            "from clientela.accounts.services import bootstrap_admin; bootstrap_admin('x-Pass-12345')",
+            BOOTSTRAP,
         ],
         live,
     )
