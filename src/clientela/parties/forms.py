@@ -12,6 +12,7 @@ class PartyForm(forms.Form):
     """The page's form; the rules themselves live in services._apply, shared with the API."""
 
     wide_fields = {"notes", "phones", "tags"}
+    double_fields = {"name", "trade_name", "street"}
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     name = forms.CharField(label=_("Name"), max_length=200)

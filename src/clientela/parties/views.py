@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -95,8 +96,13 @@ def party_list(request, role: str = "all"):
         "list_url": request.path,
         "is_first_page": not filters.get("cursor"),
     }
-    template = "parties/list.html#results" if request.htmx else "parties/list.html"
-    return render(request, template, context)
+    # A history restore needs the whole page, not the fragment that was pushed.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "parties/list.html#results" if partial else "parties/list.html"
+    response = render(request, template, context)
+    # The browser caches the fragment and the page under one URL: tell them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def party_create(request):

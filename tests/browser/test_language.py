@@ -1,0 +1,91 @@
+"""Switching the interface language, logged out and logged in, and keeping the choice."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+import clientela
+from clientela.accounts.models import Unit, User
+from conftest import make_user
+
+pytestmark = pytest.mark.browser
+
+# The Portuguese texts are checked only once the compiled catalogue exists.
+CATALOGUE = Path(clientela.__file__).parent / "locale" / "pt_BR" / "LC_MESSAGES" / "django.mo"
+
+
+def expect_portuguese(page):
+    expect(page.locator("html")).to_have_attribute("lang", "pt-br")
+    if CATALOGUE.exists():
+        expect(page.locator("main")).not_to_contain_text("Log in")
+        return True
+    return False
+
+
+def test_login_page_language_switch_persists(browsing):
+    matriz = Unit.objects.create(name="Matriz")
+    user = make_user("agent", units=[matriz])
+    page = browsing.new_page(locale="pt-BR")
+
+    page.goto("/accounts/login/")
+    if expect_portuguese(page):
+        expect(page.get_by_role("button", name="Entrar")).to_be_visible()
+        expect(page.get_by_label("Usuário")).to_be_visible()
+    expect(page.locator("#language-switch")).to_have_value("pt-br")
+    # The script has run (on DOMContentLoaded): the switch's fallback button must be hidden.
+    fallback_button_shown = page.locator("form[action$='/language/'] button").is_visible()
+
+    page.locator("#language-switch").select_option("en")  # it submits itself
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_url(browsing.base_url + "/accounts/login/")
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
+    expect(page.get_by_label("Username")).to_be_visible()
+    expect(page.get_by_label("Password")).to_be_visible()
+    expect(page.locator("#language-switch")).to_have_value("en")
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
+
+    # The choice outlives logging in and reloading.
+    browsing.login(page, user.username)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("nav.sidebar")).to_contain_text("Customers")
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    assert not fallback_button_shown, (
+        "the language switch's fallback button is visible although the script hid it "
+        "([hidden] is overridden by the stylesheet's `button { display: inline-flex }`)"
+    )
+
+
+def test_profile_language_field_is_the_users_own_setting(browsing):
+    matriz = Unit.objects.create(name="Matriz")
+    user = make_user("agent", units=[matriz])
+    page = browsing.new_page(locale="en-US")
+    browsing.login(page, user.username)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    page.get_by_label("User menu").click()
+    page.get_by_role("link", name="Profile and language").click()
+    expect(page.locator("h1")).to_have_text("Your profile")
+    page.get_by_label("Language").select_option("pt-BR")
+    page.locator("main form").get_by_role("button", name="Save").click()
+    if expect_portuguese(page):
+        expect(page.locator("h1")).to_have_text("Seu perfil")
+    expect(page.locator("#id_language")).to_have_value("pt-BR")
+    page.reload()
+    expect_portuguese(page)
+    user.refresh_from_db()
+    assert user.language == "pt-BR"
+
+    # The user's setting beats the browser's language on another device.
+    other = browsing.new_page(locale="en-US")
+    other.goto("/accounts/login/")
+    expect(other.locator("html")).to_have_attribute("lang", "en")
+    browsing.login(other, user.username)
+    expect_portuguese(other)
+    User.objects.filter(pk=user.pk).update(language="en")
+    other.reload()
+    expect(other.locator("html")).to_have_attribute("lang", "en")
