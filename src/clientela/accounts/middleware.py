@@ -7,6 +7,16 @@ from django.utils import timezone, translation
 DJANGO_LANGUAGE = {"pt-BR": "pt-br", "en": "en"}
 
 
+def activate_user_language(request, user) -> None:
+    language = None
+    if user is not None and user.is_authenticated and user.language:
+        language = DJANGO_LANGUAGE.get(user.language)
+    if language is None:
+        language = translation.get_language_from_request(request)
+    translation.activate(language)
+    request.LANGUAGE_CODE = translation.get_language()
+
+
 class UserLanguageMiddleware:
     """The user's language if set, else the language switch cookie or the browser's, else pt-BR."""
 
@@ -14,14 +24,7 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        language = None
-        if user is not None and user.is_authenticated and user.language:
-            language = DJANGO_LANGUAGE.get(user.language)
-        if language is None:
-            language = translation.get_language_from_request(request)
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
+        activate_user_language(request, getattr(request, "user", None))
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch_vary = response.headers.get("Vary", "")

@@ -4,6 +4,7 @@ Shared by the pages, the API and the command line.
 """
 
 import datetime
+import math
 import secrets
 import zoneinfo
 
@@ -45,6 +46,17 @@ USER_ADMIN_FIELDS = [
 USER_SELF_FIELDS = ["full_name", "email", "phone", "language", "time_zone"]
 
 
+def _refuse_null_characters(data: dict) -> None:
+    """PostgreSQL cannot store NUL in text; refuse it as bad input rather than fail."""
+    bad = {
+        name: [_("Null characters are not allowed.")]
+        for name, value in data.items()
+        if isinstance(value, str) and "\x00" in value
+    }
+    if bad:
+        raise ValidationError(bad)
+
+
 # --- units -----------------------------------------------------------------
 
 
@@ -65,6 +77,7 @@ def _check_unique_unit_name(name: str, exclude_pk=None) -> None:
 
 @transaction.atomic
 def unit_create(*, actor: User, name: str, is_active: bool = True) -> Unit:
+    _refuse_null_characters({"name": name})
     unit = Unit(name=(name or "").strip(), is_active=is_active)
     unit.full_clean(validate_unique=False)
     _check_unique_unit_name(unit.name)
@@ -81,6 +94,7 @@ def unit_create(*, actor: User, name: str, is_active: bool = True) -> Unit:
 
 @transaction.atomic
 def unit_update(*, actor: User, unit: Unit, data: dict, version: int | None = None) -> Unit:
+    _refuse_null_characters(data)
     unit = lock_current(unit, version)
     before = snapshot(unit, UNIT_FIELDS)
     for name in UNIT_FIELDS:
@@ -154,6 +168,7 @@ def _validate_password_or_error(password: str, user: User, field: str = "passwor
 @transaction.atomic
 def user_create(*, actor: User, data: dict) -> User:
     """An admin creates a user. `data` holds USER_ADMIN_FIELDS, `password` and `unit_ids`."""
+    _refuse_null_characters(data)
     unknown = set(data) - set(USER_ADMIN_FIELDS) - {"password", "unit_ids"}
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
@@ -187,6 +202,7 @@ def _end_sessions_and_tokens(user: User) -> None:
 @transaction.atomic
 def user_update(*, actor: User, user: User, data: dict, version: int | None = None) -> User:
     """An admin changes a user; the last active admin stays an active admin."""
+    _refuse_null_characters(data)
     unknown = set(data) - set(USER_ADMIN_FIELDS) - {"password", "unit_ids"}
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
@@ -233,6 +249,7 @@ def user_update(*, actor: User, user: User, data: dict, version: int | None = No
 @transaction.atomic
 def me_update(*, user: User, data: dict) -> User:
     """A user changes their own profile; anything beyond USER_SELF_FIELDS is refused."""
+    _refuse_null_characters(data)
     refused = set(data) - set(USER_SELF_FIELDS)
     if refused:
         raise ValidationError(
@@ -360,7 +377,7 @@ def login_wait_seconds(username: str, address: str) -> int:
     wait = 0
     keys = [key for _kind, key in _throttle_keys(username, address)]
     for row in LoginFailure.objects.filter(key__in=keys, blocked_until__gt=now):
-        wait = max(wait, int((row.blocked_until - now).total_seconds()) + 1)
+        wait = max(wait, math.ceil((row.blocked_until - now).total_seconds()))
     return wait
 
 

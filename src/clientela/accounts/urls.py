@@ -1,5 +1,7 @@
 from django.urls import path
 
+from clientela.core import converters  # noqa: F401 - registers <id:…>
+
 from . import views
 
 app_name = "accounts"
@@ -9,12 +11,12 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("password/", views.password_change, name="password"),
     path("tokens/", views.tokens, name="tokens"),
-    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("tokens/<id:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("unit/", views.switch_unit, name="switch_unit"),
     path("users/", views.users, name="users"),
     path("users/new/", views.user_edit, name="user_create"),
-    path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("users/<id:pk>/", views.user_edit, name="user_edit"),
     path("units/", views.units, name="units"),
     path("units/new/", views.unit_edit, name="unit_create"),
-    path("units/<int:pk>/", views.unit_edit, name="unit_edit"),
+    path("units/<id:pk>/", views.unit_edit, name="unit_edit"),
 ]

@@ -11,7 +11,7 @@ from clientela.core.forms import add_service_errors
 from clientela.core.views import safe_next
 
 from . import services
-from .access import require_admin
+from .access import require_admin, require_crm_access
 from .forms import (
     LoginForm,
     PasswordChangeForm,
@@ -110,6 +110,7 @@ def token_revoke(request, pk: int):
 
 @require_POST
 def switch_unit(request):
+    require_crm_access(request.user)
     try:
         unit = set_current_unit(request, request.POST.get("unit"))
     except ValidationError as exc:

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from clientela.accounts import services
@@ -15,7 +15,7 @@ from clientela.accounts.access import require_admin
 from clientela.accounts.models import Unit, User
 from clientela.core.pagination import clean_limit, paginate
 
-from .base import CONFLICT_SERIALIZERS, crm_user, if_match_version
+from .base import CONFLICT_SERIALIZERS, RecordId, crm_user, if_match_version
 
 router = Router(tags=["accounts"])
 
@@ -61,7 +61,7 @@ class UserIn(Schema):
     role: RoleLiteral = "agent"
     scope: ScopeLiteral = "own"
     crm_access: bool = False
-    unit_ids: list[int] = Field(default_factory=list)
+    unit_ids: list[RecordId] = Field(default_factory=list)
     is_active: bool = True
 
 
@@ -79,21 +79,30 @@ class UserPatch(Schema):
     role: RoleLiteral | None = None
     scope: ScopeLiteral | None = None
     crm_access: bool | None = None
-    unit_ids: list[int] | None = None
+    unit_ids: list[RecordId] | None = None
     is_active: bool | None = None
     version: int | None = None
 
 
 class MePatch(Schema):
-    """Only one's own contact details and preferences; the rest is a 422."""
+    """One's own contact details and preferences; read-only fields only unchanged."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     full_name: str | None = None
     email: str | None = None
     phone: str | None = None
     language: LanguageLiteral | None = None
     time_zone: str | None = None
+    # Accepted only when unchanged, so GET -> PATCH works; changing them is a 422.
+    id: int | None = None
+    username: str | None = None
+    role: str | None = None
+    scope: str | None = None
+    crm_access: bool | None = None
+    unit_ids: list[int] | None = None
+    is_active: bool | None = None
+    version: int | None = None
 
 
 class UserList(Schema):
@@ -185,13 +194,13 @@ def get_me(request: HttpRequest):
 def update_me(request: HttpRequest, payload: MePatch):
     user = request.auth
     data = payload.model_dump(exclude_unset=True)
-    # A GET -> PATCH round trip sends read-only fields back: fine while unchanged.
     current = user_json(user)
-    for name in list(data):
-        if name in services.USER_SELF_FIELDS:
-            continue
-        if name in current and data[name] == current[name]:
-            data.pop(name)
+    refused = {}
+    for name in [n for n in data if n not in services.USER_SELF_FIELDS]:
+        if data.pop(name) != current.get(name):
+            refused[name] = [_("You cannot change this field.")]
+    if refused:
+        raise ValidationError(refused)
     _refuse_nulls(data, {"full_name", "email", "phone", "time_zone"})
     return services.me_update(user=user, data=data)
 
@@ -227,11 +236,11 @@ def create_user(request: HttpRequest, response: HttpResponse, payload: UserIn):
     actor = _admin(request)
     user = services.user_create(actor=actor, data=payload.model_dump())
     response["Location"] = reverse("api:get_user", kwargs={"user_id": user.pk})
-    return 201, user
+    return Status(201, user)
 
 
 @router.get("/users/{user_id}", response=UserOut, summary="Read a user (admins)")
-def get_user(request: HttpRequest, user_id: int):
+def get_user(request: HttpRequest, user_id: RecordId):
     _admin(request)
     return get_object_or_404(User.objects.prefetch_related("units"), pk=user_id)
 
@@ -241,7 +250,7 @@ def get_user(request: HttpRequest, user_id: int):
     response={200: UserOut, 409: Error, 422: Error},
     summary="Change, deactivate or reset the password of a user (admins)",
 )
-def update_user(request: HttpRequest, user_id: int, payload: UserPatch):
+def update_user(request: HttpRequest, user_id: RecordId, payload: UserPatch):
     actor = _admin(request)
     user = get_object_or_404(User, pk=user_id)
     data = payload.model_dump(exclude_unset=True)
@@ -272,11 +281,11 @@ def create_unit(request: HttpRequest, response: HttpResponse, payload: UnitIn):
     actor = _admin(request)
     unit = services.unit_create(actor=actor, name=payload.name, is_active=payload.is_active)
     response["Location"] = reverse("api:get_unit", kwargs={"unit_id": unit.pk})
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.get("/units/{unit_id}", response=UnitOut, summary="Read a business unit")
-def get_unit(request: HttpRequest, unit_id: int):
+def get_unit(request: HttpRequest, unit_id: RecordId):
     crm_user(request)
     return get_object_or_404(Unit, pk=unit_id)
 
@@ -286,7 +295,7 @@ def get_unit(request: HttpRequest, unit_id: int):
     response={200: UnitOut, 409: Error, 422: Error},
     summary="Rename or deactivate a unit (admins)",
 )
-def update_unit(request: HttpRequest, unit_id: int, payload: UnitPatch):
+def update_unit(request: HttpRequest, unit_id: RecordId, payload: UnitPatch):
     actor = _admin(request)
     unit = get_object_or_404(Unit, pk=unit_id)
     data = payload.model_dump(exclude_unset=True)

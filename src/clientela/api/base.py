@@ -1,5 +1,7 @@
 """The API object: authentication, the error format of DESIGN.md, shared helpers."""
 
+from typing import Annotated
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
@@ -8,10 +10,16 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import Field
 
 from clientela.accounts.access import require_crm_access
+from clientela.accounts.middleware import activate_user_language
 from clientela.accounts.services import token_authenticate
+from clientela.core.converters import MAX_ID
 from clientela.core.errors import EditConflict
+
+# A record id as the database can hold it: bigger numbers are a 422, never a 500.
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class TokenAuth(HttpBearer):
@@ -21,6 +29,8 @@ class TokenAuth(HttpBearer):
         user = token_authenticate(token)
         if user is not None:
             request.user = user
+            # The language middleware ran before the token was known.
+            activate_user_language(request, user)
         return user
 
 

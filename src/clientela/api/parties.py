@@ -4,11 +4,11 @@ import datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import AwareDatetime, ConfigDict
 
 from clientela.accounts.access import get_visible_or_404, require_admin
@@ -18,7 +18,7 @@ from clientela.parties import services
 from clientela.parties.models import Party
 from clientela.parties.queries import SORTS, filter_parties
 
-from .base import CONFLICT_SERIALIZERS, crm_user, if_match_version
+from .base import CONFLICT_SERIALIZERS, RecordId, crm_user, if_match_version
 
 router = Router(tags=["parties"])
 
@@ -77,10 +77,10 @@ class PartyIn(Schema):
     tags: list[str] = Field(default_factory=list)
     notes: str = ""
     is_active: bool = True
-    employer_id: int | None = None
+    employer_id: RecordId | None = None
     job_title: str = ""
-    owner_id: int | None = None
-    unit_id: int | None = None
+    owner_id: RecordId | None = None
+    unit_id: RecordId | None = None
 
 
 class PartyPatch(Schema):
@@ -107,10 +107,10 @@ class PartyPatch(Schema):
     tags: list[str] | None = None
     notes: str | None = None
     is_active: bool | None = None
-    employer_id: int | None = None
+    employer_id: RecordId | None = None
     job_title: str | None = None
-    owner_id: int | None = None
-    unit_id: int | None = None
+    owner_id: RecordId | None = None
+    unit_id: RecordId | None = None
     version: int | None = None
     id: int | None = None
     created_at: AwareDatetime | None = None
@@ -161,7 +161,7 @@ CONFLICT_SERIALIZERS[Party] = party_json
 NOT_NULL_FIELDS = set(services.EDITABLE_FIELDS) - {"tax_id", "employer_id"}
 
 
-def _fetch(request: HttpRequest, party_id: int) -> Party:
+def _fetch(request: HttpRequest, party_id: RecordId) -> Party:
     return get_visible_or_404(Party.objects.alive(), crm_user(request), pk=party_id)
 
 
@@ -181,8 +181,8 @@ def list_parties(
     is_active: bool | None = None,
     city: str | None = None,
     state: str | None = None,
-    owner_id: int | None = None,
-    unit_id: int | None = None,
+    owner_id: RecordId | None = None,
+    unit_id: RecordId | None = None,
     sort: str = "name",
     limit: int | None = None,
     cursor: str | None = None,
@@ -226,11 +226,11 @@ def create_party(request: HttpRequest, response: HttpResponse, payload: PartyIn)
         data.pop("owner_id")
     party = services.party_create(actor=user, data=data, default_unit_id=_single_unit_default(user))
     response["Location"] = reverse("api:get_party", kwargs={"party_id": party.pk})
-    return 201, party
+    return Status(201, party)
 
 
 @router.get("/parties/{party_id}", response=PartyOut, summary="Read a party")
-def get_party(request: HttpRequest, party_id: int):
+def get_party(request: HttpRequest, party_id: RecordId):
     return _fetch(request, party_id)
 
 
@@ -251,7 +251,7 @@ def _check_read_only(party: Party, data: dict) -> None:
     response={200: PartyOut, 409: Conflict, 422: Error},
     summary="Change a party",
 )
-def update_party(request: HttpRequest, party_id: int, payload: PartyPatch):
+def update_party(request: HttpRequest, party_id: RecordId, payload: PartyPatch):
     party = _fetch(request, party_id)
     data = payload.model_dump(exclude_unset=True)
     _check_read_only(party, data)
@@ -271,18 +271,17 @@ def update_party(request: HttpRequest, party_id: int, payload: PartyPatch):
 @router.delete(
     "/parties/{party_id}", response={204: None, 409: Conflict}, summary="Move a party to the trash"
 )
-def delete_party(request: HttpRequest, party_id: int, payload: VersionIn | None = None):
+def delete_party(request: HttpRequest, party_id: RecordId, payload: VersionIn | None = None):
     party = _fetch(request, party_id)
     version = if_match_version(request, payload.version if payload else None)
     services.party_trash(actor=request.auth, party=party, version=version)
-    return 204, None
+    return Status(204, None)
 
 
-def _trashed(request: HttpRequest, party_id: int) -> Party:
+def _trashed(request: HttpRequest, party_id: RecordId) -> Party:
     user = crm_user(request)
     require_admin(user)
-    party = get_object_or_404(Party.objects.all(), pk=party_id)
-    return party
+    return get_object_or_404(Party.objects.trashed(), pk=party_id)
 
 
 @router.post(
@@ -290,7 +289,7 @@ def _trashed(request: HttpRequest, party_id: int) -> Party:
     response=PartyOut,
     summary="Restore a party from the trash (admins)",
 )
-def restore_party(request: HttpRequest, party_id: int):
+def restore_party(request: HttpRequest, party_id: RecordId):
     party = _trashed(request, party_id)
     return services.party_restore(actor=request.auth, party=party)
 
@@ -300,16 +299,14 @@ def restore_party(request: HttpRequest, party_id: int):
     response={204: None},
     summary="Delete a party in the trash for good (admins)",
 )
-def purge_party(request: HttpRequest, party_id: int):
+def purge_party(request: HttpRequest, party_id: RecordId):
     party = _trashed(request, party_id)
-    if not party.in_trash:
-        raise Http404
     services.party_purge(actor=request.auth, party=party)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/parties/{party_id}/history", response=HistoryList, summary="A party's history")
-def party_history(request: HttpRequest, party_id: int, limit: int | None = None):
+def party_history(request: HttpRequest, party_id: RecordId, limit: int | None = None):
     party = _fetch(request, party_id)
     rows = history_for("party", party.pk)[: clean_limit(limit, default=100)]
     return {"items": list(rows)}
@@ -319,7 +316,7 @@ def party_history(request: HttpRequest, party_id: int, limit: int | None = None)
     "/parties/{party_id}/contacts", response=PartyList, summary="The contact people of a company"
 )
 def party_contacts(
-    request: HttpRequest, party_id: int, limit: int | None = None, cursor: str | None = None
+    request: HttpRequest, party_id: RecordId, limit: int | None = None, cursor: str | None = None
 ):
     party = _fetch(request, party_id)
     queryset = Party.objects.visible_to(request.auth).filter(employer=party)

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from .converters import MAX_ID
+
 COUNT_CAP = 10_000
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -39,7 +41,17 @@ def _decode(cursor: str) -> list:
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise ValidationError({"cursor": [_("This cursor is not valid.")]}) from None
-    if not isinstance(values, list) or len(values) != 2 or not isinstance(values[1], int):
+    if (
+        not isinstance(values, list)
+        or len(values) != 2
+        or not isinstance(values[0], str | int | float)
+        or isinstance(values[0], bool)
+        or not isinstance(values[1], int)
+        or isinstance(values[1], bool)
+        or not 0 <= values[1] <= MAX_ID
+        or (isinstance(values[0], str) and "\x00" in values[0])
+        or (isinstance(values[0], int) and abs(values[0]) > MAX_ID)
+    ):
         raise ValidationError({"cursor": [_("This cursor is not valid.")]})
     return values
 

@@ -61,6 +61,14 @@ def normalize_tax_id(value: str | None, kind: str) -> str | None:
     return normalize_cpf(value) if kind == "person" else normalize_cnpj(value)
 
 
+def alphanumeric_cnpj(query: str) -> str | None:
+    """The canonical form of a query that is a whole alphanumeric CNPJ, punctuated or not."""
+    number = cnpj.compact(query or "")
+    if len(number) == 14 and not number.isdigit() and cnpj.is_valid(number):
+        return number
+    return None
+
+
 def format_tax_id(value: str | None) -> str:
     if not value:
         return ""

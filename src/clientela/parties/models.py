@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from clientela.accounts.access import scope_q
 from clientela.core.text import digits, fold, is_digit_query, search_words
 
-from .brazil import STATE_CHOICES
+from .brazil import STATE_CHOICES, alphanumeric_cnpj
 
 
 class Kind(models.TextChoices):
@@ -30,6 +30,9 @@ class PartyQuerySet(models.QuerySet):
         query = (query or "").strip()
         if not query:
             return self
+        tax_id = alphanumeric_cnpj(query)
+        if tax_id:
+            return self.filter(tax_id=tax_id)
         if is_digit_query(query):
             return self.filter(search_digits__contains=digits(query))
         result = self

@@ -15,7 +15,7 @@ def _label(name: str) -> str:
         return name
 
 
-def describe_history(records) -> list[tuple]:
+def describe_history(records, user) -> list[tuple]:
     """[(record, [(label, old, new), ...]), ...] with users, units and parties named.
 
     Names are looked up in one query per kind, whatever the number of records.
@@ -29,7 +29,10 @@ def describe_history(records) -> list[tuple]:
     names = {
         "owner": {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)},
         "unit": dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")),
-        "employer": dict(Party.objects.filter(pk__in=party_ids).values_list("pk", "name")),
+        # Only companies the reader may see are named; others stay "#id".
+        "employer": dict(
+            Party.objects.visible_to(user).filter(pk__in=party_ids).values_list("pk", "name")
+        ),
     }
     result = []
     for record in records:

@@ -39,7 +39,7 @@ def filter_parties(
         if value is not None:
             queryset = queryset.filter(**{name: value})
     if city:
-        queryset = queryset.filter(city__iexact=city.strip())
+        queryset = queryset.filter(city__iexact=city.replace("\x00", "").strip())
     if state:
-        queryset = queryset.filter(state=state.strip().upper())
+        queryset = queryset.filter(state=state.replace("\x00", "").strip().upper())
     return queryset

@@ -20,6 +20,7 @@ from clientela.accounts.access import (
 from clientela.accounts.models import Unit, User
 from clientela.audit.models import Action
 from clientela.audit.services import diff, record_change, snapshot
+from clientela.core.converters import MAX_ID
 from clientela.core.versioning import lock_current
 
 from . import brazil
@@ -57,6 +58,7 @@ HISTORY_FIELDS = [
 ]
 MAX_PHONES = 10
 MAX_TAGS = 20
+NOTES_MAX_LENGTH = Party._meta.get_field("notes").max_length
 
 
 def _text(value, field: str, errors: dict) -> str:
@@ -64,6 +66,9 @@ def _text(value, field: str, errors: dict) -> str:
         return ""
     if not isinstance(value, str):
         errors.setdefault(field, []).append(_("Enter text."))
+        return ""
+    if "\x00" in value:
+        errors.setdefault(field, []).append(_("Null characters are not allowed."))
         return ""
     return value.strip()
 
@@ -101,6 +106,9 @@ def _clean_tags(value, errors: dict) -> list[str]:
         value = value.split(",")
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         errors.setdefault("tags", []).append(_("Enter a list of tags."))
+        return []
+    if any("\x00" in t for t in value):
+        errors.setdefault("tags", []).append(_("Null characters are not allowed."))
         return []
     tags = list(dict.fromkeys(t.strip() for t in value if t.strip()))
     if len(tags) > MAX_TAGS or any(len(t) > 40 for t in tags):
@@ -181,8 +189,12 @@ def _apply(party: Party, data: dict, actor: User) -> None:
     _apply_owner_and_unit(party, data, actor, errors)
     _apply_employer(party, data, actor, errors)
 
-    if not party.name:
+    if not party.name and "name" not in errors:
         errors.setdefault("name", []).append(_("This field is required."))
+    if len(party.notes) > NOTES_MAX_LENGTH:
+        errors.setdefault("notes", []).append(
+            _("Use at most %(n)d characters.") % {"n": NOTES_MAX_LENGTH}
+        )
     try:
         party.full_clean(
             exclude=[
@@ -217,10 +229,14 @@ def _as_id(value, field: str, errors: dict):
         errors.setdefault(field, []).append(_("Enter a number."))
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         errors.setdefault(field, []).append(_("Enter a number."))
         return None
+    if not 1 <= number <= MAX_ID:
+        errors.setdefault(field, []).append(_("No such record."))
+        return None
+    return number
 
 
 def _apply_owner_and_unit(party: Party, data: dict, actor: User, errors: dict) -> None:
@@ -254,6 +270,9 @@ def _apply_employer(party: Party, data: dict, actor: User, errors: dict) -> None
     if "employer_id" not in data:
         return
     employer_id = _as_id(data["employer_id"], "employer_id", errors)
+    if party.pk and employer_id == party.employer_id:
+        # Unchanged: keep it even when the company is outside the editor's scope.
+        return
     if employer_id is None:
         party.employer = None
         return

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from clientela.core import converters  # noqa: F401 - registers <id:…>
+
 from . import views
 
 app_name = "parties"
@@ -8,11 +10,11 @@ urlpatterns = [
     path("customers/", views.party_list, {"role": "customers"}, name="customers"),
     path("suppliers/", views.party_list, {"role": "suppliers"}, name="suppliers"),
     path("new/", views.party_create, name="create"),
-    path("<int:pk>/", views.party_detail, name="detail"),
-    path("<int:pk>/edit/", views.party_edit, name="edit"),
-    path("<int:pk>/delete/", views.party_delete, name="delete"),
-    path("<int:pk>/history/", views.party_history, name="history"),
+    path("<id:pk>/", views.party_detail, name="detail"),
+    path("<id:pk>/edit/", views.party_edit, name="edit"),
+    path("<id:pk>/delete/", views.party_delete, name="delete"),
+    path("<id:pk>/history/", views.party_history, name="history"),
     path("trash/", views.trash, name="trash"),
-    path("trash/<int:pk>/restore/", views.trash_restore, name="restore"),
-    path("trash/<int:pk>/purge/", views.trash_purge, name="purge"),
+    path("trash/<id:pk>/restore/", views.trash_restore, name="restore"),
+    path("trash/<id:pk>/purge/", views.trash_purge, name="purge"),
 ]

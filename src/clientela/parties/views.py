@@ -43,9 +43,21 @@ def _crm(request):
 
 def _visible_party(request, pk: int) -> Party:
     user = _crm(request)
-    return get_visible_or_404(
-        Party.objects.alive().select_related("owner", "unit", "employer"), user, pk=pk
-    )
+    return get_visible_or_404(Party.objects.alive().select_related("owner", "unit"), user, pk=pk)
+
+
+def _visible_employer(user, party: Party) -> Party | None:
+    """The company a contact person works at, if the user may see it (else it stays hidden)."""
+    if party.employer_id is None:
+        return None
+    return Party.objects.visible_to(user).filter(pk=party.employer_id).first()
+
+
+def _unit_id_filter(value: str) -> int | None:
+    """'all' -> no filter; a number -> that unit (0, matching nothing, if it cannot exist)."""
+    if not value.isdigit():
+        return None
+    return int(value) if len(value) < 19 else 0
 
 
 def party_list(request, role: str = "all"):
@@ -67,7 +79,7 @@ def party_list(request, role: str = "all"):
         city=filters.get("city") or None,
         state=filters.get("state") or None,
         owner_id=user.pk if filters.get("mine") else None,
-        unit_id=int(unit_filter) if unit_filter.isdigit() else None,
+        unit_id=_unit_id_filter(unit_filter),
     ).select_related("owner")
     try:
         page = paginate(
@@ -117,7 +129,7 @@ def party_create(request):
         "unit_id": unit.pk if unit else None,
     }
     employer = None
-    if request.GET.get("employer", "").isdigit():
+    if request.GET.get("employer", "").isdigit() and len(request.GET["employer"]) < 19:
         employer = get_visible_or_404(
             Party.objects.alive(), user, pk=int(request.GET["employer"]), kind=Kind.COMPANY
         )
@@ -154,11 +166,13 @@ def party_detail(request, pk: int):
             .filter(employer=party)
             .order_by("sort_name", "id")[:50]
         )
+    employer = _visible_employer(request.user, party)
     return render(
         request,
         "parties/detail.html",
         {
             "party": party,
+            "employer": employer,
             "contacts": contacts,
             "tab": "general",
             "tabs": tabs_for("party", request.user, party),
@@ -200,7 +214,7 @@ def party_edit(request, pk: int):
             "party": party,
             "conflict": conflict,
             "conflict_values": _differences(form, party_initial(conflict)) if conflict else None,
-            "employer": party.employer,
+            "employer": _visible_employer(request.user, party),
             "nav_active": "customers",
         },
     )
@@ -251,7 +265,7 @@ def party_history(request, pk: int):
             "party": party,
             "tab": "history",
             "tabs": tabs_for("party", request.user, party),
-            "records": describe_history(records),
+            "records": describe_history(records, request.user),
             "can_delete": can_delete_records(request.user),
         },
     )

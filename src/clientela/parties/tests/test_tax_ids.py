@@ -1,0 +1,143 @@
+"""CPF and CNPJ: check digits, the alphanumeric CNPJ, canonical storage and uniqueness."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from clientela.parties import brazil, services
+from clientela.parties.models import Party
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "stored"),
+    [
+        ("529.982.247-25", "person", "52998224725"),
+        ("52998224725", "person", "52998224725"),
+        (" 529 982 247 25 ", "person", "52998224725"),
+        ("11.222.333/0001-81", "company", "11222333000181"),
+        ("11222333000181", "company", "11222333000181"),
+        ("12.ABC.345/01DE-35", "company", "12ABC34501DE35"),
+        ("12.abc.345/01de-35", "company", "12ABC34501DE35"),
+        ("12ABC34501DE35", "company", "12ABC34501DE35"),
+    ],
+)
+def test_it_accepts_a_valid_tax_id_with_or_without_punctuation(raw, kind, stored):
+    assert brazil.normalize_tax_id(raw, kind) == stored
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        ("529.982.247-24", "person"),  # wrong check digit
+        ("111.111.111-11", "person"),  # one repeated digit: valid digits, never issued
+        ("000.000.000-00", "person"),
+        ("999.999.999-99", "person"),
+        ("5299822472", "person"),  # too short
+        ("11.222.333/0001-82", "company"),
+        ("11.111.111/1111-11", "company"),
+        ("12.ABC.345/01DE-36", "company"),
+        ("52998224725", "company"),  # a CPF is not a CNPJ
+        ("11222333000181", "person"),  # nor the other way round
+        ("CPF 529.982.247-25", "person"),
+    ],
+)
+def test_it_refuses_an_invalid_tax_id(raw, kind):
+    with pytest.raises(ValidationError):
+        brazil.normalize_tax_id(raw, kind)
+
+
+def test_it_refuses_a_repeated_digit_cpf_on_the_page(login, agent_own, unit_matriz):
+    response = login(agent_own).post(
+        "/parties/new/",
+        {"kind": "person", "name": "Repetido", "tax_id": "111.111.111-11",
+         "owner_id": agent_own.pk, "unit_id": unit_matriz.pk, "is_customer": "on"},
+        headers={"accept-language": "en"},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["tax_id"] == [
+        "Enter a valid CPF (11 digits with correct check digits)."
+    ]
+    assert not Party.objects.filter(name="Repetido").exists()
+
+
+def test_the_page_shows_a_tax_id_formatted(login, admin, unit_matriz):
+    party = services.party_create(
+        actor=admin,
+        data={"kind": "company", "name": "Nova Era", "tax_id": "12abc34501de35",
+              "unit_id": unit_matriz.pk},
+    )  # fmt: skip
+
+    page = login(admin).get(f"/parties/{party.pk}/").content.decode()
+
+    assert party.tax_id == "12ABC34501DE35"
+    assert "12.ABC.345/01DE-35" in page
+
+
+def test_a_tax_id_is_unique_among_parties_not_in_the_trash(admin, party_own, unit_matriz):
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.party_create(
+            actor=admin, data={"name": "Outro", "tax_id": "52998224725", "unit_id": unit_matriz.pk}
+        )
+
+    assert refused.value.message_dict == {"tax_id": ["This CPF/CNPJ is already registered."]}
+
+
+def test_changing_a_tax_id_to_a_taken_one_is_refused(admin, party_own, party_filial):
+    with pytest.raises(ValidationError) as refused:
+        services.party_update(actor=admin, party=party_filial, data={"tax_id": "529.982.247-25"})
+
+    assert list(refused.value.message_dict) == ["tax_id"]
+    party_filial.refresh_from_db()
+    assert party_filial.tax_id == "39053344705"
+
+
+def test_a_party_in_the_trash_does_not_block_its_tax_id(admin, manager, party_own, unit_matriz):
+    services.party_trash(actor=admin, party=party_own)
+
+    again = services.party_create(
+        actor=manager,
+        data={"name": "João Novo", "tax_id": "52998224725", "unit_id": unit_matriz.pk},
+    )
+
+    assert again.tax_id == party_own.tax_id
+
+
+def test_restoring_a_party_whose_tax_id_is_taken_is_refused_clearly(
+    login, admin, manager, party_own, unit_matriz
+):
+    services.party_trash(actor=admin, party=party_own)
+    services.party_create(
+        actor=manager,
+        data={"name": "João Novo", "tax_id": "52998224725", "unit_id": unit_matriz.pk},
+    )
+
+    response = login(admin).post(
+        f"/parties/trash/{party_own.pk}/restore/", headers={"accept-language": "en"}, follow=True
+    )
+
+    assert "This CPF/CNPJ is already registered." in response.content.decode()
+    party_own.refresh_from_db()
+    assert party_own.in_trash
+
+
+def test_the_uniqueness_refusal_reads_the_same_whether_or_not_the_other_is_visible(
+    login, agent_own, agent_unit_b, party_own, unit_matriz, unit_filial
+):
+    def refusal(user, unit):
+        response = login(user).post(
+            "/parties/new/",
+            {"kind": "person", "name": "Outro João", "tax_id": "529.982.247-25",
+             "owner_id": user.pk, "unit_id": unit.pk, "is_customer": "on"},
+            headers={"accept-language": "en"},
+        )  # fmt: skip
+        assert response.status_code == 200
+        return response.context["form"].errors.as_data(), response.content.decode()
+
+    sees_it, page_seeing = refusal(agent_own, unit_matriz)
+    blind, page_blind = refusal(agent_unit_b, unit_filial)
+
+    assert [e.messages for e in sees_it["tax_id"]] == [e.messages for e in blind["tax_id"]]
+    assert [e.messages for e in blind["tax_id"]] == [["This CPF/CNPJ is already registered."]]
+    assert "João da Silva" not in page_blind
+    assert Party.objects.filter(tax_id="52998224725").count() == 1
