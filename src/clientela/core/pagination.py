@@ -111,5 +111,11 @@ def paginate(
         if isinstance(value, datetime.datetime):
             value = value.isoformat()
         next_cursor = _encode([value, last.pk])
-    count = capped_count(queryset) if with_count else None
+    if not with_count:
+        count = None
+    elif cursor is None and next_cursor is None:
+        # The whole result fits on the first page: its length is the count.
+        count = len(rows) if len(rows) <= COUNT_CAP else None
+    else:
+        count = capped_count(queryset)
     return Page(items=rows, count=count, next_cursor=next_cursor, limit=limit)
