@@ -212,6 +212,7 @@ def list_parties(
         descending=sort.startswith("-"),
         limit=clean_limit(limit),
         cursor=cursor,
+        ids_first=True,
     )
     return {"items": page.items, "count": page.count, "next_cursor": page.next_cursor}
 

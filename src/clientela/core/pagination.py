@@ -84,8 +84,14 @@ def paginate(
     limit: int,
     cursor: str | None,
     with_count: bool = True,
+    ids_first: bool = False,
 ) -> Page:
-    """One page of `queryset` ordered by `sort_field` then id, starting after `cursor`."""
+    """One page of `queryset` ordered by `sort_field` then id, starting after `cursor`.
+
+    `ids_first` finds the page's ids first, then reads those rows: where an index
+    covers the filters, the search for the page is an index-only scan that touches
+    no table row it does not return.
+    """
     direction = "-" if descending else ""
     ordered = queryset.order_by(f"{direction}{sort_field}", f"{direction}id")
     page_qs = ordered
@@ -102,7 +108,12 @@ def paginate(
             Q(**{f"{sort_field}__{op}": last_value})
             | Q(**{sort_field: last_value, f"id__{op}": last_id})
         )
-    rows = list(page_qs[: limit + 1])
+    if ids_first:
+        ids = list(page_qs.values_list("pk", flat=True)[: limit + 1])
+        by_id = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+        rows = [by_id[pk] for pk in ids if pk in by_id]
+    else:
+        rows = list(page_qs[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

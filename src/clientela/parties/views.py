@@ -88,10 +88,16 @@ def party_list(request, role: str = "all"):
             descending=sort.startswith("-"),
             limit=DEFAULT_LIMIT,
             cursor=filters.get("cursor") or None,
+            ids_first=True,
         )
     except ValidationError:
         page = paginate(
-            queryset, sort_field=SORTS["name"], descending=False, limit=DEFAULT_LIMIT, cursor=None
+            queryset,
+            sort_field=SORTS["name"],
+            descending=False,
+            limit=DEFAULT_LIMIT,
+            cursor=None,
+            ids_first=True,
         )
     query = request.GET.copy()
     query.pop("cursor", None)

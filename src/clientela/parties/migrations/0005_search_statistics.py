@@ -25,6 +25,6 @@ def set_statistics(target):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("parties", "0004_cover_search_text_in_list_indexes")]
+    dependencies = [("parties", "0004_cover_list_filters_in_list_indexes")]
 
     operations = [migrations.RunPython(set_statistics(1000), set_statistics(-1))]
