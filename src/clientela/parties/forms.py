@@ -13,6 +13,20 @@ class PartyForm(forms.Form):
 
     wide_fields = {"notes", "phones", "tags"}
     double_fields = {"name", "trade_name", "street"}
+    fieldsets = [
+        (_("Identification"), ["kind", "name", "trade_name", "tax_id", "job_title"]),
+        (_("Relationship"), ["is_customer", "is_supplier", "is_active", "owner_id", "unit_id"]),
+        (_("Contact"), ["email", "phones"]),
+        (
+            _("Address"),
+            ["zip_code", "street", "number", "complement", "district", "city", "state", "country"],
+        ),
+        (_("Tags and notes"), ["tags", "notes"]),
+    ]
+
+    def grouped_fields(self):
+        """[(legend, [bound field, ...]), ...] for the template, in the fieldsets' order."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     name = forms.CharField(label=_("Name"), max_length=200)
