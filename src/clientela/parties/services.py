@@ -354,12 +354,18 @@ def party_trash(*, actor: User, party: Party, version: int | None = None) -> Par
     current = lock_current(party, version)
     if current.in_trash:
         return current
-    current.deleted_at = timezone.now()
-    current.deleted_by = actor
-    current.version += 1
-    current.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
-    record_change(entity="party", object_id=current.pk, action=Action.DELETE, actor=actor)
-    return current
+    return _move(current, to_trash=True, actor=actor)
+
+
+def _move(party: Party, *, to_trash: bool, actor: User) -> Party:
+    """Into or out of the trash, with a new version and a history record."""
+    party.deleted_at = timezone.now() if to_trash else None
+    party.deleted_by = actor if to_trash else None
+    party.version += 1
+    party.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
+    action = Action.DELETE if to_trash else Action.RESTORE
+    record_change(entity="party", object_id=party.pk, action=action, actor=actor)
+    return party
 
 
 @transaction.atomic
@@ -369,12 +375,7 @@ def party_restore(*, actor: User, party: Party) -> Party:
     if not current.in_trash:
         return current
     _check_tax_id_free(current)
-    current.deleted_at = None
-    current.deleted_by = None
-    current.version += 1
-    current.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
-    record_change(entity="party", object_id=current.pk, action=Action.RESTORE, actor=actor)
-    return current
+    return _move(current, to_trash=False, actor=actor)
 
 
 @transaction.atomic
@@ -384,8 +385,18 @@ def party_purge(*, actor: User, party: Party) -> None:
     current = lock_current(party, None)
     if not current.in_trash:
         raise ValidationError(_("Only records in the trash can be purged."))
-    if Party.objects.filter(employer=current).exists():
-        Party.objects.filter(employer=current).update(employer=None)
+    # Its contact people stay, no longer attached to it; each change is recorded.
+    for contact in Party.objects.filter(employer=current).select_for_update():
+        contact.employer = None
+        contact.version += 1
+        contact.save(update_fields=["employer", "version", "updated_at"])
+        record_change(
+            entity="party",
+            object_id=contact.pk,
+            action=Action.UPDATE,
+            actor=actor,
+            changes={"employer": [current.pk, None]},
+        )
     pk = current.pk
     current.delete()
     record_change(entity="party", object_id=pk, action=Action.PURGE, actor=actor)

@@ -135,3 +135,22 @@ def test_redaction_of_some_fields_keeps_the_others(admin, party_own):
 
     update = ChangeRecord.objects.get(entity="party", object_id=party_own.pk, action="update")
     assert update.changes == {"name": [REDACTED, REDACTED], "city": ["São Paulo", "Santos"]}
+
+
+def test_purging_a_company_detaches_its_contact_people_on_the_record(admin, unit_matriz):
+    company = services.party_create(
+        actor=admin, data={"name": "Oficina Ltda", "kind": "company", "unit_id": unit_matriz.pk}
+    )
+    person = services.party_create(
+        actor=admin,
+        data={"name": "Rita", "employer_id": company.pk, "unit_id": unit_matriz.pk},
+    )
+    services.party_trash(actor=admin, party=company)
+
+    services.party_purge(actor=admin, party=company)
+
+    person.refresh_from_db()
+    assert person.employer_id is None
+    assert person.version == 2
+    assert records(person.pk)[-1].changes == {"employer": [company.pk, None]}
+    assert records(company.pk)[-1].action == "purge"
