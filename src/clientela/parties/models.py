@@ -68,7 +68,7 @@ class PartyQuerySet(models.QuerySet):
 
 # Carried by the list indexes on PostgreSQL, so the usual list filters and the search
 # are answered from the index alone (see paginate(ids_first=True)).
-COVERED = ["search_text", "is_customer", "is_supplier", "is_active", "kind"]
+COVERED = ["search_text", "search_digits", "is_customer", "is_supplier", "is_active", "kind"]
 
 
 class Party(models.Model):
