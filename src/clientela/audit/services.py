@@ -36,11 +36,17 @@ def snapshot(instance: Model, fields: list[str]) -> dict:
     return result
 
 
+EMPTY_VALUES = (None, "", [])
+
+
 def diff(before: dict, after: dict) -> dict:
+    """{field: [old, new]} for the fields that changed; nothing to empty is not a change."""
     return {
         name: [before.get(name), value]
         for name, value in after.items()
-        if name not in SECRET_FIELDS and before.get(name) != value
+        if name not in SECRET_FIELDS
+        and before.get(name) != value
+        and not (before.get(name) in EMPTY_VALUES and value in EMPTY_VALUES)
     }
 
 

@@ -154,3 +154,13 @@ def test_purging_a_company_detaches_its_contact_people_on_the_record(admin, unit
     assert person.version == 2
     assert records(person.pk)[-1].changes == {"employer": [company.pk, None]}
     assert records(company.pk)[-1].action == "purge"
+
+
+def test_create_leaves_out_fields_left_empty(agent_own, unit_matriz):
+    party = services.party_create(actor=agent_own, data={"name": "Lia", "unit_id": unit_matriz.pk})
+
+    (record,) = records(party.pk)
+    assert "email" not in record.changes
+    assert "complement" not in record.changes
+    assert "tags" not in record.changes
+    assert record.changes["is_customer"] == [None, True]
