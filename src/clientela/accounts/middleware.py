@@ -2,6 +2,7 @@ import zoneinfo
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 
 # The user's setting uses BCP 47 ("pt-BR"); Django's language codes are lowercase.
 DJANGO_LANGUAGE = {"pt-BR": "pt-br", "en": "en"}
@@ -27,9 +28,7 @@ class UserLanguageMiddleware:
         activate_user_language(request, getattr(request, "user", None))
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
-        patch_vary = response.headers.get("Vary", "")
-        if "Accept-Language" not in patch_vary:
-            response.headers["Vary"] = ", ".join(filter(None, [patch_vary, "Accept-Language"]))
+        patch_vary_headers(response, ["Accept-Language"])
         return response
 
 

@@ -17,3 +17,11 @@ class RecordIdConverter:
 register_converter(RecordIdConverter, "id")
 
 MAX_ID = 2**63 - 1
+
+
+def parse_record_id(value: str | None) -> int | None:
+    """A query-string id: None when it is not a number, 0 (matching nothing) beyond MAX_ID."""
+    if not value or not value.isdigit():
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else 0

@@ -18,6 +18,7 @@ from clientela.accounts.access import (
 )
 from clientela.accounts.units import current_unit
 from clientela.audit.services import history_for
+from clientela.core.converters import parse_record_id
 from clientela.core.errors import EditConflict
 from clientela.core.forms import add_service_errors
 from clientela.core.navigation import tabs_for
@@ -53,13 +54,6 @@ def _visible_employer(user, party: Party) -> Party | None:
     return Party.objects.visible_to(user).filter(pk=party.employer_id).first()
 
 
-def _unit_id_filter(value: str) -> int | None:
-    """'all' -> no filter; a number -> that unit (0, matching nothing, if it cannot exist)."""
-    if not value.isdigit():
-        return None
-    return int(value) if len(value) < 19 else 0
-
-
 def party_list(request, role: str = "all"):
     user = _crm(request)
     config = LIST_ROLES[role]
@@ -79,7 +73,7 @@ def party_list(request, role: str = "all"):
         city=filters.get("city") or None,
         state=filters.get("state") or None,
         owner_id=user.pk if filters.get("mine") else None,
-        unit_id=_unit_id_filter(unit_filter),
+        unit_id=parse_record_id(unit_filter),  # "all": no filter
     ).select_related("owner")
     try:
         page = paginate(
@@ -135,9 +129,10 @@ def party_create(request):
         "unit_id": unit.pk if unit else None,
     }
     employer = None
-    if request.GET.get("employer", "").isdigit() and len(request.GET["employer"]) < 19:
+    employer_id = parse_record_id(request.GET.get("employer"))
+    if employer_id is not None:
         employer = get_visible_or_404(
-            Party.objects.alive(), user, pk=int(request.GET["employer"]), kind=Kind.COMPANY
+            Party.objects.alive(), user, pk=employer_id, kind=Kind.COMPANY
         )
         initial.update(employer_id=employer.pk, kind=Kind.PERSON, unit_id=employer.unit_id)
     if request.GET.get("role") == "suppliers":

@@ -9,6 +9,7 @@ from clientela.accounts.models import Scope
 from clientela.core import pagination
 from clientela.parties.models import Party
 from clientela.parties.tests.factories import PartyFactory
+from clientela.parties.tests.scope import VISIBLE_PARTIES
 from conftest import make_party, make_user
 
 
@@ -44,17 +45,7 @@ def test_a_party_has_the_fields_of_the_design(api, admin, party_own):
     assert item["tax_id"] == "52998224725"
 
 
-@pytest.mark.parametrize(
-    ("persona", "visible"),
-    [
-        ("agent_own", {"own"}),
-        ("agent_unit_b", {"filial"}),
-        ("manager", {"matriz", "own"}),
-        ("agent_all", {"matriz", "own", "filial"}),
-        ("admin", {"matriz", "own", "filial"}),
-        ("outsider", None),
-    ],
-)
+@pytest.mark.parametrize(("persona", "visible"), [*VISIBLE_PARTIES.items(), ("outsider", None)])
 def test_each_persona_lists_exactly_the_parties_in_scope(api, personas, parties, persona, visible):
     response = api(personas[persona]).get("/api/v1/parties")
 

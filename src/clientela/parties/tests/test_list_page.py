@@ -4,6 +4,7 @@ import pytest
 
 from clientela.parties.models import Party
 from clientela.parties.tests.factories import PartyFactory
+from clientela.parties.tests.scope import VISIBLE_PARTIES
 from conftest import make_party
 
 
@@ -12,16 +13,7 @@ def listed(response) -> set[int]:
     return {party.pk for party in response.context["page"].items}
 
 
-@pytest.mark.parametrize(
-    ("persona", "visible"),
-    [
-        ("agent_own", {"own"}),
-        ("agent_unit_b", {"filial"}),
-        ("manager", {"matriz", "own"}),
-        ("agent_all", {"matriz", "own", "filial"}),
-        ("admin", {"matriz", "own", "filial"}),
-    ],
-)
+@pytest.mark.parametrize(("persona", "visible"), VISIBLE_PARTIES.items())
 def test_each_persona_sees_exactly_the_parties_in_scope(login, personas, parties, persona, visible):
     response = login(personas[persona]).get("/parties/customers/?unit=all")
 
