@@ -104,7 +104,7 @@ def prepare_database(args):
 
     from clientela.accounts.models import Role, Scope, User
     from clientela.accounts.services import ensure_default_unit
-    from clientela.parties.management.commands.seed import AGENT_PREFIX, ensure_seed_users
+    from clientela.devdata.management.commands.seed import AGENT_PREFIX, ensure_seed_users
     from clientela.parties.models import Party
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -154,14 +154,14 @@ def sample_rows(user, rng: random.Random, windows: int = 40, per_window: int = 6
 
     from clientela.parties.models import Party
 
-    bounds = Party.objects.visible_to(user).aggregate(low=Min("id"), high=Max("id"))
+    bounds = Party.objects.restrict(user).aggregate(low=Min("id"), high=Max("id"))
     if bounds["low"] is None:
         return []
     rows = {}
     for _ in range(windows):
         start = rng.randint(bounds["low"], bounds["high"])
         for party in (
-            Party.objects.visible_to(user).filter(pk__gte=start).order_by("pk")[:per_window]
+            Party.objects.restrict(user).filter(pk__gte=start).order_by("pk")[:per_window]
         ):
             rows[party.pk] = party
     return [rows[pk] for pk in sorted(rows)]
@@ -172,8 +172,8 @@ def build_queries(user, rng: random.Random) -> list[tuple[str, str, str]]:
     from stdnum.br import cnpj, cpf
 
     from clientela.core.text import fold
+    from clientela.devdata.fake_data import RARE_SURNAMES
     from clientela.parties.brazil import format_phone
-    from clientela.parties.fake_data import RARE_SURNAMES
     from clientela.parties.models import Party, national_digits
 
     rows = sample_rows(user, rng)
@@ -187,7 +187,7 @@ def build_queries(user, rng: random.Random) -> list[tuple[str, str, str]]:
     found = list(dict.fromkeys(w for p in persons for w in fold(p.name).split() if w in rare))
     if len(found) < 6:  # a small sample may miss them: ask the database
         for word in rare:
-            if word not in found and Party.objects.visible_to(user).search(word).exists():
+            if word not in found and Party.objects.restrict(user).search(word).exists():
                 found.append(word)
             if len(found) >= 6:
                 break
@@ -425,7 +425,7 @@ def database_label() -> str:
 def main(argv=None) -> int:
     args = parse_args(argv)
     data_dir = configure(args)
-    from clientela.accounts.services import token_create
+    from clientela.accounts.tokens import token_create
     from clientela.parties.models import Party
 
     server = None
@@ -436,7 +436,7 @@ def main(argv=None) -> int:
         server = start_server(args.threads)
         port = server.effective_port
         users = []
-        agent_parties = Party.objects.visible_to(agent).count()
+        agent_parties = Party.objects.restrict(agent).count()
         for user, label in (
             (admin, f"{admin.username} (admin, scope all)"),
             (agent, f"{agent.username} (agent, own: {agent_parties:,})"),

@@ -1,8 +1,9 @@
 """Every URL of the project, asked by every persona: the status each one must get.
 
-The tables below are written by hand on purpose. A new URL name makes
-`test_the_table_lists_every_url_name` fail until someone decides, here, who
-may open it; that is the point of this module.
+Each app describes its own URLs in `clientela/<app>/tests/permissions.py` (see
+clientela.core.testing). The tables are written by hand on purpose: a new URL name
+makes `test_the_tables_list_every_url_name` fail until someone decides, in the
+app's table, who may open it.
 
 Personas (see the root conftest): anonymous, outsider (no CRM access),
 agent_own, agent_unit_b, agent_all, manager, admin.
@@ -10,203 +11,53 @@ agent_own, agent_unit_b, agent_all, manager, admin.
 LOGIN means "302 to /accounts/login/?next=<the path asked for>".
 """
 
-from dataclasses import dataclass, field
+from importlib import import_module
 from urllib.parse import quote
 
 import pytest
+from django.apps import apps
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from clientela.accounts.services import token_create
+from clientela.accounts.tokens import token_create
+from clientela.core.testing import LOGIN, PERSONAS
 from conftest import make_party
 
-PERSONAS = ("anonymous", "outsider", "agent_own", "agent_unit_b", "agent_all", "manager", "admin")
-LOGIN = "LOGIN"
+
+def _tables():
+    """Every installed app's permission table, merged (a URL name in two tables is an error)."""
+    merged = {"EXPECTED": {}, "OUT_OF_SCOPE": {}, "REQUESTS": {}, "RECORDS": {}}
+    owners: dict[str, str] = {}
+    extras = {"NOT_JSON": set(), "PUBLIC": set()}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("clientela."):
+            continue
+        try:
+            module = import_module(f"{config.name}.tests.permissions")
+        except ModuleNotFoundError as exc:
+            if exc.name in (f"{config.name}.tests", f"{config.name}.tests.permissions"):
+                continue
+            raise
+        for part, target in merged.items():
+            for key, value in getattr(module, part).items():
+                if part == "EXPECTED" and key in owners:
+                    raise AssertionError(f"{key} is in {owners[key]} and {config.name}")
+                owners.setdefault(key, config.name)
+                target[key] = value
+        for part, target in extras.items():
+            target.update(getattr(module, part, set()))
+    return merged, extras
 
 
-def row(*statuses) -> dict:
-    """Statuses in PERSONAS order."""
-    return dict(zip(PERSONAS, statuses, strict=True))
-
-
-# --- what each URL answers to a record the persona may see (or the first case) ---
-
-EXPECTED = {
-    # core
-    "core:home": row(LOGIN, 302, 302, 302, 302, 302, 302),
-    "core:set_language": row(302, 302, 302, 302, 302, 302, 302),
-    # accounts: one's own things stay reachable without CRM access
-    "accounts:login": row(200, 302, 302, 302, 302, 302, 302),
-    "accounts:logout": row(LOGIN, 302, 302, 302, 302, 302, 302),
-    "accounts:profile": row(LOGIN, 200, 200, 200, 200, 200, 200),
-    "accounts:password": row(LOGIN, 200, 200, 200, 200, 200, 200),
-    "accounts:tokens": row(LOGIN, 200, 200, 200, 200, 200, 200),
-    "accounts:token_revoke": row(LOGIN, 302, 302, 302, 302, 302, 302),
-    # the current business unit is a CRM feature
-    "accounts:switch_unit": row(LOGIN, 403, 302, 302, 302, 302, 302),
-    # administration
-    "accounts:users": row(LOGIN, 403, 403, 403, 403, 403, 200),
-    "accounts:user_create": row(LOGIN, 403, 403, 403, 403, 403, 200),
-    "accounts:user_edit": row(LOGIN, 403, 403, 403, 403, 403, 200),
-    "accounts:units": row(LOGIN, 403, 403, 403, 403, 403, 200),
-    "accounts:unit_create": row(LOGIN, 403, 403, 403, 403, 403, 200),
-    "accounts:unit_edit": row(LOGIN, 403, 403, 403, 403, 403, 200),
-    # parties
-    "parties:list": row(LOGIN, 403, 200, 200, 200, 200, 200),
-    "parties:customers": row(LOGIN, 403, 200, 200, 200, 200, 200),
-    "parties:suppliers": row(LOGIN, 403, 200, 200, 200, 200, 200),
-    "parties:create": row(LOGIN, 403, 200, 200, 200, 200, 200),
-    "parties:detail": row(LOGIN, 403, 200, 200, 200, 200, 200),
-    "parties:edit": row(LOGIN, 403, 200, 200, 200, 200, 200),
-    "parties:history": row(LOGIN, 403, 200, 200, 200, 200, 200),
-    # agents create and edit; moving to the trash is for managers and admins
-    "parties:delete": row(LOGIN, 403, 403, 403, 403, 302, 302),
-    "parties:trash": row(LOGIN, 403, 403, 403, 403, 403, 200),
-    "parties:restore": row(LOGIN, 403, 403, 403, 403, 403, 302),
-    "parties:purge": row(LOGIN, 403, 403, 403, 403, 403, 302),
-    # API internals of django-ninja: public documentation, and its root (no page there)
-    "api:openapi-json": row(200, 200, 200, 200, 200, 200, 200),
-    "api:openapi-view": row(200, 200, 200, 200, 200, 200, 200),
-    "api:api-root": row(404, 404, 404, 404, 404, 404, 404),
-    # API: oneself
-    "api:get_me": row(401, 200, 200, 200, 200, 200, 200),
-    "api:update_me": row(401, 200, 200, 200, 200, 200, 200),
-    # API: users, admins only
-    "api:list_users": row(401, 403, 403, 403, 403, 403, 200),
-    "api:create_user": row(401, 403, 403, 403, 403, 403, 201),
-    "api:get_user": row(401, 403, 403, 403, 403, 403, 200),
-    "api:update_user": row(401, 403, 403, 403, 403, 403, 200),
-    # API: units, read by everyone in the CRM, written by admins
-    "api:list_units": row(401, 403, 200, 200, 200, 200, 200),
-    "api:create_unit": row(401, 403, 403, 403, 403, 403, 201),
-    "api:get_unit": row(401, 403, 200, 200, 200, 200, 200),
-    "api:update_unit": row(401, 403, 403, 403, 403, 403, 200),
-    # API: parties
-    "api:list_parties": row(401, 403, 200, 200, 200, 200, 200),
-    "api:create_party": row(401, 403, 201, 201, 201, 201, 201),
-    "api:get_party": row(401, 403, 200, 200, 200, 200, 200),
-    "api:update_party": row(401, 403, 200, 200, 200, 200, 200),
-    "api:delete_party": row(401, 403, 403, 403, 403, 204, 204),
-    "api:restore_party": row(401, 403, 403, 403, 403, 403, 200),
-    "api:purge_party": row(401, 403, 403, 403, 403, 403, 204),
-    "api:party_history": row(401, 403, 200, 200, 200, 200, 200),
-    "api:party_contacts": row(401, 403, 200, 200, 200, 200, 200),
-}
-
-# --- the same URLs for a record the persona may NOT see: a 404, never a 403 or 200 ---
-# (403 only where the persona may not use the URL at all, whatever the record.)
-
-OUT_OF_SCOPE = {
-    "accounts:token_revoke": row(LOGIN, 404, 404, 404, 404, 404, 404),
-    "accounts:user_edit": row(LOGIN, 403, 403, 403, 403, 403, 404),
-    "accounts:unit_edit": row(LOGIN, 403, 403, 403, 403, 403, 404),
-    "parties:detail": row(LOGIN, 403, 404, 404, 404, 404, 404),
-    "parties:edit": row(LOGIN, 403, 404, 404, 404, 404, 404),
-    "parties:history": row(LOGIN, 403, 404, 404, 404, 404, 404),
-    "parties:delete": row(LOGIN, 403, 404, 404, 404, 404, 404),
-    "parties:restore": row(LOGIN, 403, 403, 403, 403, 403, 404),
-    "parties:purge": row(LOGIN, 403, 403, 403, 403, 403, 404),
-    "api:get_user": row(401, 403, 403, 403, 403, 403, 404),
-    "api:update_user": row(401, 403, 403, 403, 403, 403, 404),
-    "api:get_unit": row(401, 403, 404, 404, 404, 404, 404),
-    "api:update_unit": row(401, 403, 403, 403, 403, 403, 404),
-    "api:get_party": row(401, 403, 404, 404, 404, 404, 404),
-    "api:update_party": row(401, 403, 404, 404, 404, 404, 404),
-    "api:delete_party": row(401, 403, 404, 404, 404, 404, 404),
-    "api:restore_party": row(401, 403, 403, 403, 403, 403, 404),
-    "api:purge_party": row(401, 403, 403, 403, 403, 403, 404),
-    "api:party_history": row(401, 403, 404, 404, 404, 404, 404),
-    "api:party_contacts": row(401, 403, 404, 404, 404, 404, 404),
-}
-
-
-@dataclass(frozen=True)
-class Req:
-    """How to ask a URL: method, the kind of record its kwarg names, and a body."""
-
-    method: str = "GET"
-    record: str | None = None  # party, trashed_party, token, user, unit
-    kwarg: str = "pk"
-    body: dict = field(default_factory=dict)
-
-
-NEW_USER = {"username": "newcomer", "password": "a-long-pass-4821", "crm_access": True}
-
-REQUESTS = {
-    "core:home": Req(),
-    "core:set_language": Req("POST", body={"language": "en", "next": "/accounts/profile/"}),
-    "accounts:login": Req(),
-    "accounts:logout": Req("POST"),
-    "accounts:profile": Req(),
-    "accounts:password": Req(),
-    "accounts:tokens": Req(),
-    "accounts:token_revoke": Req("POST", "token"),
-    "accounts:switch_unit": Req("POST", body={"unit": "__matriz__"}),
-    "accounts:users": Req(),
-    "accounts:user_create": Req(),
-    "accounts:user_edit": Req("GET", "user"),
-    "accounts:units": Req(),
-    "accounts:unit_create": Req(),
-    "accounts:unit_edit": Req("GET", "unit"),
-    "parties:list": Req(),
-    "parties:customers": Req(),
-    "parties:suppliers": Req(),
-    "parties:create": Req(),
-    "parties:detail": Req("GET", "party"),
-    "parties:edit": Req("GET", "party"),
-    "parties:history": Req("GET", "party"),
-    "parties:delete": Req("POST", "party"),
-    "parties:trash": Req(),
-    "parties:restore": Req("POST", "trashed_party"),
-    "parties:purge": Req("POST", "trashed_party"),
-    "api:openapi-json": Req(),
-    "api:openapi-view": Req(),
-    "api:api-root": Req(),
-    "api:get_me": Req(),
-    "api:update_me": Req("PATCH"),
-    "api:list_users": Req(),
-    "api:create_user": Req("POST", body=NEW_USER),
-    "api:get_user": Req("GET", "user", "user_id"),
-    "api:update_user": Req("PATCH", "user", "user_id"),
-    "api:list_units": Req(),
-    "api:create_unit": Req("POST", body={"name": "Filial Santos"}),
-    "api:get_unit": Req("GET", "unit", "unit_id"),
-    "api:update_unit": Req("PATCH", "unit", "unit_id"),
-    "api:list_parties": Req(),
-    "api:create_party": Req("POST", body={"name": "Oficina Nova"}),
-    "api:get_party": Req("GET", "party", "party_id"),
-    "api:update_party": Req("PATCH", "party", "party_id"),
-    "api:delete_party": Req("DELETE", "party", "party_id"),
-    "api:restore_party": Req("POST", "trashed_party", "party_id"),
-    "api:purge_party": Req("POST", "trashed_party", "party_id"),
-    "api:party_history": Req("GET", "party", "party_id"),
-    "api:party_contacts": Req("GET", "party", "party_id"),
-}
-
-# Which party each persona may see, and one it may not (scope `all` sees every
-# party that is not in the trash, so for them "out of scope" is a trashed one).
-PARTY_IN_SCOPE = {
-    "anonymous": "matriz",
-    "outsider": "matriz",
-    "agent_own": "own",
-    "agent_unit_b": "filial",
-    "agent_all": "matriz",
-    "manager": "matriz",
-    "admin": "matriz",
-}
-PARTY_OUT_OF_SCOPE = {
-    "anonymous": "filial",
-    "outsider": "filial",
-    "agent_own": "matriz",
-    "agent_unit_b": "matriz",
-    "agent_all": "trashed",
-    "manager": "filial",
-    "admin": "trashed",
-}
-# The pages and endpoints that answer HTML or nothing rather than JSON.
-NOT_JSON = {"api:openapi-view", "api:api-root"}
+_TABLES, _EXTRAS = _tables()
+EXPECTED = _TABLES["EXPECTED"]
+OUT_OF_SCOPE = _TABLES["OUT_OF_SCOPE"]
+REQUESTS = _TABLES["REQUESTS"]
+RECORDS = _TABLES["RECORDS"]
+NOT_JSON = _EXTRAS["NOT_JSON"]
+PUBLIC_API = _EXTRAS["PUBLIC"]
 
 
 def url_names() -> tuple[set[str], list[str]]:
@@ -244,10 +95,10 @@ def url_has_kwargs(name: str) -> bool:
     return name in names_with_kwargs
 
 
-def test_the_table_lists_every_url_name():
+def test_the_tables_list_every_url_name():
     names, _unnamed = url_names()
-    assert sorted(names - set(EXPECTED)) == [], "URL names missing from EXPECTED"
-    assert sorted(set(EXPECTED) - names) == [], "EXPECTED names URLs that do not exist"
+    assert sorted(names - set(EXPECTED)) == [], "URL names no app's permissions table lists"
+    assert sorted(set(EXPECTED) - names) == [], "permission tables name URLs that do not exist"
 
 
 def test_every_route_has_a_name_so_the_table_can_list_it():
@@ -260,6 +111,7 @@ def test_every_url_with_a_record_is_also_asked_about_a_record_out_of_scope():
     assert with_kwargs == set(OUT_OF_SCOPE)
     assert set(REQUESTS) == set(EXPECTED)
     assert {name for name, req in REQUESTS.items() if req.record} == with_kwargs
+    assert {req.record for req in REQUESTS.values() if req.record} <= set(RECORDS)
 
 
 @pytest.fixture
@@ -273,7 +125,6 @@ def world(personas, parties, unit_matriz, unit_filial):
         deleted_by=personas["admin"],
     )
     tokens = {name: token_create(user=user, name="walk")[1] for name, user in personas.items()}
-    # A token each persona may revoke (their own), and one they may not (somebody else's).
     own_token = {name: token_create(user=user, name="mine")[0] for name, user in personas.items()}
     own_token["anonymous"] = own_token["admin"]
     return {
@@ -285,23 +136,8 @@ def world(personas, parties, unit_matriz, unit_filial):
     }
 
 
-def record_pk(world, req: Req, persona: str, in_scope: bool) -> int:
-    missing = 987_654
-    if req.record == "party":
-        choice = PARTY_IN_SCOPE if in_scope else PARTY_OUT_OF_SCOPE
-        return world["parties"][choice[persona]].pk
-    if req.record == "trashed_party":
-        return world["parties"]["trashed"].pk if in_scope else missing
-    if req.record == "token":
-        if in_scope:
-            return world["own_token"][persona].pk
-        other = "manager" if persona == "admin" else "admin"
-        return world["own_token"][other].pk
-    if req.record == "user":
-        return world["users"]["agent_own"].pk if in_scope else missing
-    if req.record == "unit":
-        return world["units"]["matriz"].pk if in_scope else missing
-    raise AssertionError(req.record)
+def record_pk(world, req, persona: str, in_scope: bool) -> int:
+    return RECORDS[req.record](world, persona, in_scope)
 
 
 def ask(client, world, name: str, persona: str, *, in_scope: bool, auth: str):
@@ -370,7 +206,6 @@ def test_page_treats_a_record_out_of_scope_as_missing(world, name):
 
 
 # The documentation needs no credentials, so one way of asking is enough there.
-PUBLIC_API = {"api:openapi-json", "api:openapi-view", "api:api-root"}
 API_CASES = [
     (name, auth)
     for name in sorted(n for n in EXPECTED if n.startswith("api:"))

@@ -207,7 +207,7 @@ def prepare_database(demo: bool) -> dict:
                 flush=True,
             )
         if demo:
-            from clientela.parties.demo import DemoRefused, load_demo
+            from clientela.devdata.demo import DemoRefused, load_demo
 
             try:
                 outcome["demo"] = load_demo(sys.stdout)

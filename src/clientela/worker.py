@@ -7,130 +7,42 @@ On SQLite only one worker runs per database: it holds an exclusive lock on
 `worker.lock` in the database's folder (the data dir), and a second worker
 refuses to start.
 
-A job is a function without arguments that does one bounded batch of work
-and returns how many items it handled (or None). Jobs come from two places:
-the housekeeping jobs below, and a `PERIODIC_JOBS` list in any installed
-app's `jobs` module, so apps add jobs without importing this module:
+Jobs come from the `jobs` registry of clientela.core.registries, which apps
+fill in their AppConfig.ready(), like every other registry:
 
-    # clientela/reminders/jobs.py
-    PERIODIC_JOBS = [
-        # (name, interval, function[, again_when_busy])
-        ("send_due_reminders", timedelta(seconds=15), send_due_reminders, True),
-    ]
+    # clientela/reminders/apps.py, in ready()
+    jobs.register(PeriodicJob("send_due_reminders", timedelta(seconds=15),
+                              send_due_reminders, again_when_busy=True))
 
-A job marked `again_when_busy` that handled something is due again at once
-(there may be more waiting); otherwise it next runs one interval later. A
-job that raises is logged and retried at its next turn; it never stops the
-loop or the other jobs.
+A job does one bounded batch of work and returns how many items it handled
+(or None). A job marked `again_when_busy` that handled something is due
+again at once (there may be more waiting); otherwise it next runs one
+interval later. A job that raises is logged and retried at its next turn; it
+never stops the loop or the other jobs.
 """
 
 from __future__ import annotations
 
-import datetime
 import fcntl
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from importlib import import_module
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
+from clientela.core import registries
+from clientela.core.registries import PeriodicJob
+
 logger = logging.getLogger("clientela.worker")
 
-SESSION_BATCH_SIZE = 1000
 # After a failure, try again sooner than a long interval, but not in a tight loop.
 RETRY_AFTER_FAILURE = 60.0
 
 
-@dataclass(frozen=True)
-class PeriodicJob:
-    """A function the worker runs every `interval`."""
-
-    name: str
-    interval: datetime.timedelta
-    func: Callable[[], int | None]
-    again_when_busy: bool = False
-
-    @property
-    def seconds(self) -> float:
-        return max(self.interval.total_seconds(), 1.0)
-
-
-# --- housekeeping jobs ------------------------------------------------------
-
-
-def clear_expired_sessions(batch_size: int = SESSION_BATCH_SIZE) -> int:
-    """Delete expired sessions in small batches (Django's `clearsessions`, batched)."""
-    from django.conf import settings
-    from django.contrib.sessions.models import Session
-    from django.utils import timezone
-
-    if settings.SESSION_ENGINE not in {
-        "django.contrib.sessions.backends.db",
-        "django.contrib.sessions.backends.cached_db",
-    }:
-        # Other engines (cache, signed cookies) expire sessions themselves.
-        import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
-        return 0
-
-    now = timezone.now()
-    total = 0
-    while True:
-        keys = list(
-            Session.objects.filter(expire_date__lt=now).values_list("pk", flat=True)[:batch_size]
-        )
-        if not keys:
-            break
-        deleted, _details = Session.objects.filter(pk__in=keys).delete()
-        total += deleted
-        if len(keys) < batch_size:
-            break
-    return total
-
-
-def prune_login_failures() -> int:
-    from clientela.accounts.services import prune_login_failures as prune
-
-    return prune()
-
-
-HOUSEKEEPING_JOBS = [
-    PeriodicJob("clear_expired_sessions", datetime.timedelta(hours=1), clear_expired_sessions),
-    PeriodicJob("prune_login_failures", datetime.timedelta(hours=1), prune_login_failures),
-]
-
-
-def _as_job(entry) -> PeriodicJob:
-    if isinstance(entry, PeriodicJob):
-        return entry
-    if isinstance(entry, tuple | list) and len(entry) in (3, 4):
-        name, interval, func, *rest = entry
-        if isinstance(interval, int | float):
-            interval = datetime.timedelta(seconds=interval)
-        return PeriodicJob(str(name), interval, func, bool(rest[0]) if rest else False)
-    raise TypeError(f"not a periodic job: {entry!r}")
-
-
 def discover_jobs() -> list[PeriodicJob]:
-    """Housekeeping plus every installed app's `jobs.PERIODIC_JOBS`."""
-    from django.apps import apps
-
-    jobs = list(HOUSEKEEPING_JOBS)
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.jobs")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{config.name}.jobs":
-                continue
-            raise
-        jobs.extend(_as_job(entry) for entry in getattr(module, "PERIODIC_JOBS", []))
-    names = [job.name for job in jobs]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise ValueError(f"duplicate worker job names: {', '.join(duplicates)}")
-    return jobs
+    """Every job the installed apps registered, in registration order."""
+    return registries.jobs.all()
 
 
 # --- the loop -----------------------------------------------------------------

@@ -124,7 +124,7 @@ def test_agent_with_scope_own_cannot_see_others_parties(browsing):
 
     for text in ("Maria Oliveira", "39053344705", "99123-4567", "Padaria"):
         results = search(page, text)
-        expect(results).to_contain_text("0 found")
+        expect(results).to_contain_text("No records found.")
         expect(results.locator("table")).to_have_count(0)
 
     for party, path in (
@@ -169,10 +169,13 @@ def test_second_save_of_the_same_party_is_refused_and_keeps_the_input(browsing):
     second.locator("#id_trade_name").fill("Padaria da Esquina")
     second.locator("main form").get_by_role("button", name="Save").click()
     expect(second).to_have_url(re.compile(rf"/parties/{party.pk}/edit/$"))
-    alert = second.get_by_role("alert").filter(has_text="Your changes were not saved.")
-    expect(alert).to_be_visible()
-    expect(alert).to_contain_text("changed by someone else")
-    expect(alert).to_contain_text("Santos")  # the value saved meanwhile is shown
+    summary = second.get_by_role("alert").filter(has_text="Someone else changed this record")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    conflict = second.locator(".conflict")
+    expect(conflict).to_contain_text("Your changes were not saved.")
+    expect(conflict).to_contain_text("changed by someone else")
+    expect(conflict).to_contain_text("Santos")  # the value saved meanwhile is shown
     expect(second.locator("#id_notes")).to_have_value(note)
     expect(second.locator("#id_trade_name")).to_have_value("Padaria da Esquina")
     party.refresh_from_db()

@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,14 +10,31 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from clientela.core.navigation import NavEntry, register_nav
+        from clientela.core.registries import (
+            NavEntry,
+            PeriodicJob,
+            TopbarItem,
+            jobs,
+            navigation,
+            topbar,
+        )
+
+        from .housekeeping import clear_expired_sessions
+        from .throttle import prune_login_failures
 
         def admin_only(user):
             return user.is_admin
 
-        register_nav(
-            NavEntry("users", _("Users"), "accounts:users", 900, admin_only), settings=True
+        def crm_user(user):
+            return user.can_use_crm
+
+        navigation.register(
+            NavEntry("users", _("Users"), "accounts:users", 900, admin_only, settings=True)
         )
-        register_nav(
-            NavEntry("units", _("Business units"), "accounts:units", 910, admin_only), settings=True
+        navigation.register(
+            NavEntry("units", _("Business units"), "accounts:units", 910, admin_only, settings=True)
         )
+        topbar.register(TopbarItem("unit", "accounts/_topbar_unit.html", 500, crm_user))
+        hourly = datetime.timedelta(hours=1)
+        jobs.register(PeriodicJob("clear_expired_sessions", hourly, clear_expired_sessions))
+        jobs.register(PeriodicJob("prune_login_failures", hourly, prune_login_failures))

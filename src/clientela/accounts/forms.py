@@ -6,7 +6,9 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from . import services
+from clientela.core.forms import touched_values
+
+from . import throttle
 from .models import Language, Role, Scope, Unit, User
 
 
@@ -38,7 +40,7 @@ class LoginForm(forms.Form):
         if not username or not password:
             return self.cleaned_data
         address = client_address(self.request)
-        wait = services.login_wait_seconds(username, address)
+        wait = throttle.login_wait_seconds(username, address)
         if wait:
             raise forms.ValidationError(
                 ngettext(
@@ -50,9 +52,9 @@ class LoginForm(forms.Form):
             )
         user = authenticate(self.request, username=username, password=password)
         if user is None:
-            services.login_failed(username, address)
+            throttle.login_failed(username, address)
             raise forms.ValidationError(_("Wrong username or password. Both are case-sensitive."))
-        services.login_succeeded(username)
+        throttle.login_succeeded(username)
         self.user = user
         return self.cleaned_data
 
@@ -170,14 +172,22 @@ class UserForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["password"].required = creating
 
-    def service_data(self) -> dict:
+    def service_data(self, *, touched_only: bool = False) -> dict:
+        """For the service: every field of a new user; of an existing one, what was changed."""
         data = dict(self.cleaned_data)
         data.pop("version", None)
         data["unit_ids"] = [unit.pk for unit in data["unit_ids"]]
         data["language"] = data["language"] or None
         if not data.get("password"):
             data.pop("password", None)
+        if touched_only:
+            touched = set(touched_values(self, list(data)))
+            data = {name: value for name, value in data.items() if name in touched}
         return data
+
+
+def unit_initial(unit: Unit) -> dict:
+    return {"name": unit.name, "is_active": unit.is_active, "version": unit.version}
 
 
 def user_initial(user: User) -> dict:

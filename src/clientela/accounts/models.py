@@ -19,6 +19,8 @@ class Unit(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history_entity = "unit"
+
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("business unit")
@@ -86,8 +88,11 @@ class User(AbstractBaseUser):
     version = models.PositiveIntegerField(default=1)
     # Changing this ends every session of the user (it is part of the session hash).
     session_salt = models.CharField(max_length=32, default="", blank=True, editable=False)
+    # Set for a generated first password: the next login asks for a new one.
+    must_change_password = models.BooleanField(default=False, editable=False)
 
     objects = UserManager()
+    history_entity = "user"
 
     USERNAME_FIELD = "username"
     EMAIL_FIELD = "email"
@@ -109,8 +114,9 @@ class User(AbstractBaseUser):
         return self.role == Role.ADMIN
 
     @property
-    def is_manager(self) -> bool:
-        return self.role == Role.MANAGER
+    def can_use_crm(self) -> bool:
+        """Access to the CRM: administrators always have it, others when an admin grants it."""
+        return self.is_active and (self.is_admin or self.crm_access)
 
     @property
     def effective_scope(self) -> str:

@@ -1,10 +1,8 @@
-"""Business rules for units, users, passwords, tokens and login throttling.
+"""Business rules for units, users and passwords (tokens: tokens.py; login throttling: throttle.py).
 
 Shared by the pages, the API and the command line.
 """
 
-import datetime
-import math
 import secrets
 import zoneinfo
 
@@ -16,18 +14,16 @@ from django.utils.translation import gettext as _
 
 from clientela.audit.models import Action
 from clientela.audit.services import diff, record_change, snapshot
-from clientela.core.versioning import lock_current
+from clientela.core.text import clean_text, text_problem
+from clientela.core.versioning import lock_current, save_new_version
 
 from .models import (
     DEFAULT_UNIT_NAME,
-    ApiToken,
     Language,
-    LoginFailure,
     Role,
     Scope,
     Unit,
     User,
-    hash_token,
 )
 
 UNIT_FIELDS = ["name", "is_active"]
@@ -46,15 +42,38 @@ USER_ADMIN_FIELDS = [
 USER_SELF_FIELDS = ["full_name", "email", "phone", "language", "time_zone"]
 
 
-def _refuse_null_characters(data: dict) -> None:
-    """PostgreSQL cannot store NUL in text; refuse it as bad input rather than fail."""
-    bad = {
-        name: [_("Null characters are not allowed.")]
-        for name, value in data.items()
-        if isinstance(value, str) and "\x00" in value
-    }
-    if bad:
-        raise ValidationError(bad)
+MAX_PASSWORD_LENGTH = 4096  # hashing a longer one would only cost CPU time
+
+
+def _clean_texts(model, data: dict, names) -> dict:
+    """The text policy of core.text for every string field of `data`, with the column's length."""
+    errors: dict[str, list[str]] = {}
+    cleaned = dict(data)
+    for name in names:
+        if name not in data or data[name] is None:
+            continue
+        field = model._meta.get_field(name)
+        try:
+            cleaned[name] = clean_text(data[name], field=name, max_length=field.max_length)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _check_password_text(data: dict, field: str = "password") -> None:
+    password = data.get(field)
+    if password is None:
+        return
+    if not isinstance(password, str):
+        raise ValidationError({field: [_("Enter text.")]})
+    problem = text_problem(password, max_length=MAX_PASSWORD_LENGTH, multiline=False)
+    if problem:
+        raise ValidationError({field: [problem]})
+
+
+USER_TEXT_FIELDS = ["username", "full_name", "email", "phone", "time_zone"]
 
 
 # --- units -----------------------------------------------------------------
@@ -77,13 +96,13 @@ def _check_unique_unit_name(name: str, exclude_pk=None) -> None:
 
 @transaction.atomic
 def unit_create(*, actor: User, name: str, is_active: bool = True) -> Unit:
-    _refuse_null_characters({"name": name})
-    unit = Unit(name=(name or "").strip(), is_active=is_active)
+    name = _clean_texts(Unit, {"name": name}, ["name"])["name"]
+    unit = Unit(name=name, is_active=is_active)
     unit.full_clean(validate_unique=False)
     _check_unique_unit_name(unit.name)
     unit.save()
     record_change(
-        entity="unit",
+        entity=Unit.history_entity,
         object_id=unit.pk,
         action=Action.CREATE,
         actor=actor,
@@ -94,20 +113,23 @@ def unit_create(*, actor: User, name: str, is_active: bool = True) -> Unit:
 
 @transaction.atomic
 def unit_update(*, actor: User, unit: Unit, data: dict, version: int | None = None) -> Unit:
-    _refuse_null_characters(data)
+    data = _clean_texts(Unit, data, ["name"])
     unit = lock_current(unit, version)
     before = snapshot(unit, UNIT_FIELDS)
     for name in UNIT_FIELDS:
         if name in data:
-            setattr(unit, name, data[name].strip() if name == "name" else data[name])
+            setattr(unit, name, data[name])
     unit.full_clean(validate_unique=False)
     _check_unique_unit_name(unit.name, exclude_pk=unit.pk)
     changes = diff(before, snapshot(unit, UNIT_FIELDS))
     if changes:
-        unit.version += 1
-        unit.save()
+        save_new_version(unit)
         record_change(
-            entity="unit", object_id=unit.pk, action=Action.UPDATE, actor=actor, changes=changes
+            entity=Unit.history_entity,
+            object_id=unit.pk,
+            action=Action.UPDATE,
+            actor=actor,
+            changes=changes,
         )
     return unit
 
@@ -168,13 +190,13 @@ def _validate_password_or_error(password: str, user: User, field: str = "passwor
 @transaction.atomic
 def user_create(*, actor: User, data: dict) -> User:
     """An admin creates a user. `data` holds USER_ADMIN_FIELDS, `password` and `unit_ids`."""
-    _refuse_null_characters(data)
+    data = _clean_texts(User, data, USER_TEXT_FIELDS)
+    _check_password_text(data)
     unknown = set(data) - set(USER_ADMIN_FIELDS) - {"password", "unit_ids"}
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
     user = User(**{k: v for k, v in data.items() if k in USER_ADMIN_FIELDS})
-    if user.role == Role.ADMIN:
-        user.scope = Scope.ALL
+    _admin_sees_everything(user)
     if not data.get("password"):
         raise ValidationError({"password": [_("This field is required.")]})
     user.full_clean(exclude=["password"], validate_unique=False)
@@ -185,7 +207,7 @@ def user_create(*, actor: User, data: dict) -> User:
     user.save()
     _set_units(user, data.get("unit_ids"))
     record_change(
-        entity="user",
+        entity=User.history_entity,
         object_id=user.pk,
         action=Action.CREATE,
         actor=actor,
@@ -194,7 +216,15 @@ def user_create(*, actor: User, data: dict) -> User:
     return user
 
 
-def _end_sessions_and_tokens(user: User) -> None:
+def _admin_sees_everything(user: User) -> None:
+    """Administrators always see every record and always have access to the CRM."""
+    if user.role == Role.ADMIN:
+        user.scope = Scope.ALL
+        user.crm_access = True
+
+
+def end_sessions_and_tokens(user: User) -> None:
+    """Log the user out everywhere and revoke their API tokens (saved with the user)."""
     user.session_salt = secrets.token_hex(8)
     user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
@@ -202,7 +232,8 @@ def _end_sessions_and_tokens(user: User) -> None:
 @transaction.atomic
 def user_update(*, actor: User, user: User, data: dict, version: int | None = None) -> User:
     """An admin changes a user; the last active admin stays an active admin."""
-    _refuse_null_characters(data)
+    data = _clean_texts(User, data, USER_TEXT_FIELDS)
+    _check_password_text(data)
     unknown = set(data) - set(USER_ADMIN_FIELDS) - {"password", "unit_ids"}
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
@@ -212,8 +243,7 @@ def user_update(*, actor: User, user: User, data: dict, version: int | None = No
     for name in USER_ADMIN_FIELDS:
         if name in data:
             setattr(user, name, data[name])
-    if user.role == Role.ADMIN:
-        user.scope = Scope.ALL
+    _admin_sees_everything(user)
     user.full_clean(exclude=["password"], validate_unique=False)
     _validate_time_zone(user.time_zone)
     _check_unique_username(user.username, exclude_pk=user.pk)
@@ -227,21 +257,25 @@ def user_update(*, actor: User, user: User, data: dict, version: int | None = No
     if password_reset:
         _validate_password_or_error(data["password"], user)
         user.set_password(data["password"])
-        # A reset password ends the sessions opened with the old one.
-        user.session_salt = secrets.token_hex(8)
+        user.must_change_password = False
     if "unit_ids" in data:
         _set_units(user, data["unit_ids"])
     after = _user_snapshot(user)
     changes = diff(before, after)
-    if before["is_active"] and not after["is_active"]:
-        _end_sessions_and_tokens(user)
+    if password_reset or (before["is_active"] and not after["is_active"]):
+        # A reset password or a deactivation ends every session and revokes every token:
+        # whoever held the old password (or the user who left) is out.
+        end_sessions_and_tokens(user)
     if password_reset:
         changes["password_reset"] = [None, True]
     if changes:
-        user.version += 1
-        user.save()
+        save_new_version(user)
         record_change(
-            entity="user", object_id=user.pk, action=Action.UPDATE, actor=actor, changes=changes
+            entity=User.history_entity,
+            object_id=user.pk,
+            action=Action.UPDATE,
+            actor=actor,
+            changes=changes,
         )
     return user
 
@@ -249,7 +283,7 @@ def user_update(*, actor: User, user: User, data: dict, version: int | None = No
 @transaction.atomic
 def me_update(*, user: User, data: dict) -> User:
     """A user changes their own profile; anything beyond USER_SELF_FIELDS is refused."""
-    _refuse_null_characters(data)
+    data = _clean_texts(User, data, USER_TEXT_FIELDS)
     refused = set(data) - set(USER_SELF_FIELDS)
     if refused:
         raise ValidationError(
@@ -265,10 +299,9 @@ def me_update(*, user: User, data: dict) -> User:
     _validate_time_zone(current.time_zone)
     changes = diff(before, snapshot(current, USER_SELF_FIELDS))
     if changes:
-        current.version += 1
-        current.save()
+        save_new_version(current)
         record_change(
-            entity="user",
+            entity=User.history_entity,
             object_id=current.pk,
             action=Action.UPDATE,
             actor=current,
@@ -281,13 +314,19 @@ def me_update(*, user: User, data: dict) -> User:
 
 @transaction.atomic
 def password_change(*, user: User, old_password: str, new_password: str) -> None:
+    """A user changes their own password: every session (the caller keeps its own with
+    update_session_auth_hash) and every API token of theirs ends."""
+    _check_password_text({"old_password": old_password}, "old_password")
+    _check_password_text({"new_password": new_password}, "new_password")
     if not user.check_password(old_password or ""):
         raise ValidationError({"old_password": [_("Your current password is not correct.")]})
     _validate_password_or_error(new_password, user, field="new_password")
     user.set_password(new_password)
-    user.save(update_fields=["password"])
+    user.must_change_password = False
+    end_sessions_and_tokens(user)
+    user.save(update_fields=["password", "must_change_password", "session_salt"])
     record_change(
-        entity="user",
+        entity=User.history_entity,
         object_id=user.pk,
         action=Action.UPDATE,
         actor=user,
@@ -308,107 +347,16 @@ def bootstrap_admin(password: str | None) -> tuple[User | None, str | None]:
         if not password:
             generated = password = secrets.token_urlsafe(12)
         admin = User.objects.create_superuser("admin", password)
+        if generated:
+            # A password printed on a terminal is changed at the first login.
+            admin.must_change_password = True
+            admin.save(update_fields=["must_change_password"])
         admin.units.add(unit)
         record_change(
-            entity="user",
+            entity=User.history_entity,
             object_id=admin.pk,
             action=Action.CREATE,
             actor=None,
             changes={"username": [None, "admin"], "role": [None, Role.ADMIN]},
         )
         return admin, generated
-
-
-# --- API tokens ----------------------------------------------------------------
-
-
-def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new personal token; the raw value is returned once and never stored."""
-    name = (name or "").strip() or _("API token")
-    if len(name) > 80:
-        raise ValidationError({"name": [_("Use at most 80 characters.")]})
-    if not user.is_active:
-        raise ValidationError({"user": [_("This user is inactive.")]})
-    raw = ApiToken.new_raw_token()
-    token = ApiToken.objects.create(user=user, name=name, token_hash=hash_token(raw), hint=raw[:8])
-    return token, raw
-
-
-def token_revoke(*, token: ApiToken) -> None:
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-
-
-def token_authenticate(raw: str) -> User | None:
-    """The active user behind a raw token, or None (unknown, revoked, inactive)."""
-    if not raw or not raw.startswith(ApiToken.PREFIX) or len(raw) > 200:
-        return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not token.user.is_active:
-        return None
-    now = timezone.now()
-    # Write at most once a minute per token: busy clients should not turn reads into writes.
-    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
-
-
-# --- login throttling ------------------------------------------------------------
-
-FREE_FAILURES = {"user": 5, "addr": 30}
-MAX_DELAY_SECONDS = 15 * 60
-
-
-def _throttle_keys(username: str, address: str) -> list[tuple[str, str]]:
-    keys = [("user", "user:" + (username or "").strip().lower()[:150])]
-    if address:
-        keys.append(("addr", "addr:" + address[:100]))
-    return keys
-
-
-def login_wait_seconds(username: str, address: str) -> int:
-    """Seconds to wait before the next login attempt may be checked (0 = go ahead)."""
-    now = timezone.now()
-    wait = 0
-    keys = [key for _kind, key in _throttle_keys(username, address)]
-    for row in LoginFailure.objects.filter(key__in=keys, blocked_until__gt=now):
-        wait = max(wait, math.ceil((row.blocked_until - now).total_seconds()))
-    return wait
-
-
-def login_failed(username: str, address: str) -> None:
-    """Count a failure; past the free ones, each further failure doubles the delay."""
-    now = timezone.now()
-    for kind, key in _throttle_keys(username, address):
-        with transaction.atomic():
-            row, created = LoginFailure.objects.select_for_update().get_or_create(
-                key=key, defaults={"failures": 0, "last_failure_at": now}
-            )
-            # A quiet day forgives old failures.
-            if not created and now - row.last_failure_at > datetime.timedelta(days=1):
-                row.failures = 0
-            row.failures += 1
-            row.last_failure_at = now
-            over = row.failures - FREE_FAILURES[kind]
-            row.blocked_until = (
-                (now + datetime.timedelta(seconds=min(2**over, MAX_DELAY_SECONDS)))
-                if over >= 0
-                else None
-            )
-            row.save()
-
-
-def login_succeeded(username: str) -> None:
-    LoginFailure.objects.filter(key=_throttle_keys(username, "")[0][1]).delete()
-
-
-def prune_login_failures() -> int:
-    """Housekeeping: forget failures older than a day."""
-    cutoff = timezone.now() - datetime.timedelta(days=1)
-    deleted, _details = LoginFailure.objects.filter(last_failure_at__lt=cutoff).delete()
-    return deleted

@@ -38,3 +38,12 @@ def set_current_unit(request, unit_id) -> Unit:
             request.session[SESSION_KEY] = unit.pk
             return unit
     raise ValidationError(_("Choose one of your business units."))
+
+
+def default_unit_id(user, chosen: Unit | None = None) -> int | None:
+    """The unit a new record takes when the caller names none: the page's current unit
+    (`chosen`), else the user's only unit; None when that is ambiguous (then it is asked)."""
+    if chosen is not None:
+        return chosen.pk
+    unit_ids = user.unit_ids()
+    return unit_ids[0] if len(unit_ids) == 1 else None

@@ -8,6 +8,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("language/", views.set_language, name="set_language"),
     path("profile/", views.profile, name="profile"),
     path("password/", views.password_change, name="password"),
     path("tokens/", views.tokens, name="tokens"),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
@@ -6,11 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clientela.audit.services import last_actor_id
 from clientela.core.errors import EditConflict
-from clientela.core.forms import add_service_errors
-from clientela.core.views import safe_next
+from clientela.core.forms import add_service_errors, keep_input_after_conflict, touched_values
+from clientela.core.http import safe_next
 
 from . import services
+from . import tokens as api_tokens
 from .access import require_admin, require_crm_access
 from .forms import (
     LoginForm,
@@ -19,10 +22,15 @@ from .forms import (
     TokenForm,
     UnitForm,
     UserForm,
+    unit_initial,
     user_initial,
 )
-from .models import Unit, User
+from .middleware import DJANGO_LANGUAGE
+from .models import Role, Scope, Unit, User
 from .units import set_current_unit
+
+NEW_USER_INITIAL = {"is_active": True, "crm_access": True, "role": Role.AGENT, "scope": Scope.OWN}
+LANGUAGE_SETTING = {django_code: code for code, django_code in DJANGO_LANGUAGE.items()}
 
 
 @login_not_required
@@ -34,6 +42,26 @@ def login_view(request):
         login(request, form.user)
         return redirect(safe_next(request, "/"))
     return render(request, "accounts/login.html", {"form": form, "next": safe_next(request, "")})
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """Switch the language: saved on the user when logged in, in a cookie for everyone."""
+    code = request.POST.get("language", "")
+    response = redirect(safe_next(request))
+    if code not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated:
+        services.me_update(user=request.user, data={"language": LANGUAGE_SETTING[code]})
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 @require_POST
@@ -82,7 +110,7 @@ def tokens(request):
     new_token = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_token = services.token_create(
+            _token, new_token = api_tokens.token_create(
                 user=request.user, name=form.cleaned_data["name"]
             )
         except ValidationError as exc:
@@ -103,7 +131,7 @@ def tokens(request):
 @require_POST
 def token_revoke(request, pk: int):
     token = get_object_or_404(request.user.api_tokens, pk=pk)
-    services.token_revoke(token=token)
+    api_tokens.token_revoke(token=token)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("accounts:tokens")
 
@@ -135,8 +163,9 @@ def user_edit(request, pk: int | None = None):
     form = UserForm(
         request.POST or None,
         creating=user is None,
-        initial=user_initial(user) if user else {"is_active": True, "crm_access": True},
+        initial=user_initial(user) if user else NEW_USER_INITIAL,
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             if user is None:
@@ -146,18 +175,25 @@ def user_edit(request, pk: int | None = None):
                 saved = services.user_update(
                     actor=request.user,
                     user=user,
-                    data=form.service_data(),
+                    data=form.service_data(touched_only=True),
                     version=form.cleaned_data.get("version"),
                 )
                 messages.success(request, _("User %(name)s was saved.") % {"name": saved})
         except EditConflict as exc:
-            form.add_error(None, str(exc.message))
+            conflict = keep_input_after_conflict(
+                form,
+                exc,
+                user_initial(exc.current),
+                by_yourself=last_actor_id(exc.current) == request.user.pk,
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             return redirect("accounts:users")
     return render(
-        request, "accounts/user_form.html", {"form": form, "edited": user, "nav_active": "users"}
+        request,
+        "accounts/user_form.html",
+        {"form": form, "edited": user, "conflict": conflict, "nav_active": "users"},
     )
 
 
@@ -173,12 +209,10 @@ def units(request):
 def unit_edit(request, pk: int | None = None):
     require_admin(request.user)
     unit = get_object_or_404(Unit, pk=pk) if pk else None
-    initial = (
-        {"name": unit.name, "is_active": unit.is_active, "version": unit.version}
-        if unit
-        else {"is_active": True}
+    form = UnitForm(
+        request.POST or None, initial=unit_initial(unit) if unit else {"is_active": True}
     )
-    form = UnitForm(request.POST or None, initial=initial)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = {"name": form.cleaned_data["name"], "is_active": form.cleaned_data["is_active"]}
         try:
@@ -188,16 +222,23 @@ def unit_edit(request, pk: int | None = None):
                 services.unit_update(
                     actor=request.user,
                     unit=unit,
-                    data=data,
+                    data=touched_values(form, ["name", "is_active"]),
                     version=form.cleaned_data.get("version"),
                 )
         except EditConflict as exc:
-            form.add_error(None, str(exc.message))
+            conflict = keep_input_after_conflict(
+                form,
+                exc,
+                unit_initial(exc.current),
+                by_yourself=last_actor_id(exc.current) == request.user.pk,
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The business unit was saved."))
             return redirect("accounts:units")
     return render(
-        request, "accounts/unit_form.html", {"form": form, "edited": unit, "nav_active": "units"}
+        request,
+        "accounts/unit_form.html",
+        {"form": form, "edited": unit, "conflict": conflict, "nav_active": "units"},
     )

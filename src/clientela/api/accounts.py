@@ -1,27 +1,63 @@
 """/api/v1/me, /api/v1/users (admins) and /api/v1/units."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
-from pydantic import ConfigDict
+from ninja import Router, Schema, Status
+from pydantic import ConfigDict, Field, create_model
 
 from clientela.accounts import services
 from clientela.accounts.access import require_admin
 from clientela.accounts.models import Unit, User
+from clientela.core import registries
 from clientela.core.pagination import clean_limit, paginate
 
-from .base import CONFLICT_SERIALIZERS, RecordId, crm_user, if_match_version
+from .base import (
+    CONFLICT_SERIALIZERS,
+    CURSOR,
+    IF_MATCH,
+    LIMIT,
+    RecordId,
+    Version,
+    answers,
+    check_patch,
+    crm_user,
+    expected_version,
+    list_schema,
+    page_body,
+)
 
-router = Router(tags=["accounts"])
+me_router = Router(tags=["me"])
+users_router = Router(tags=["users"])
+units_router = Router(tags=["units"])
 
 RoleLiteral = Literal["admin", "manager", "agent"]
 ScopeLiteral = Literal["own", "unit", "all"]
 LanguageLiteral = Literal["pt-BR", "en"]
+_FORBID = ConfigDict(extra="forbid")
+
+
+def _text(model, name: str):
+    return Annotated[str, Field(max_length=model._meta.get_field(name).max_length)]
+
+
+Username = _text(User, "username")
+FullName = _text(User, "full_name")
+Email = Annotated[str, Field(max_length=254, json_schema_extra={"format": "email"})]
+Phone = _text(User, "phone")
+TimeZone = _text(User, "time_zone")
+Password = Annotated[
+    str,
+    Field(
+        max_length=services.MAX_PASSWORD_LENGTH,
+        json_schema_extra={"format": "password", "writeOnly": True},
+    ),
+]
+UnitName = _text(Unit, "name")
 
 
 class UserOut(Schema):
@@ -30,11 +66,11 @@ class UserOut(Schema):
     full_name: str
     email: str
     phone: str
-    language: str | None
+    language: LanguageLiteral | None
     time_zone: str
-    role: str
-    scope: str
-    crm_access: bool
+    role: RoleLiteral
+    scope: ScopeLiteral = Field(description="Administrators always have `all`.")
+    crm_access: bool = Field(description="Administrators always have access to the CRM.")
     unit_ids: list[int]
     is_active: bool
     version: int
@@ -47,68 +83,81 @@ class UserOut(Schema):
     def resolve_scope(obj: User) -> str:
         return obj.effective_scope
 
+    @staticmethod
+    def resolve_crm_access(obj: User) -> bool:
+        return obj.is_admin or obj.crm_access
+
+
+def _me_schema() -> type:
+    """UserOut plus the fields other apps register (e.g. `calendar_feed_url`)."""
+    extra = {
+        field.name: (field.type, Field(..., description=field.description or None))
+        for field in registries.me_fields
+    }
+    return create_model("Me", __base__=UserOut, **extra)
+
+
+MeOut = _me_schema()
+
 
 class UserIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _FORBID
 
-    username: str
-    password: str
-    full_name: str = ""
-    email: str = ""
-    phone: str = ""
+    username: Username
+    password: Password
+    full_name: FullName = ""
+    email: Email = ""
+    phone: Phone = ""
     language: LanguageLiteral | None = None
-    time_zone: str = ""
+    time_zone: TimeZone = ""
     role: RoleLiteral = "agent"
     scope: ScopeLiteral = "own"
     crm_access: bool = False
-    unit_ids: list[RecordId] = Field(default_factory=list)
+    unit_ids: list[RecordId] = Field(default_factory=list, max_length=200)
     is_active: bool = True
 
 
 class UserPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _FORBID
 
     id: int | None = None
-    username: str | None = None
-    password: str | None = None
-    full_name: str | None = None
-    email: str | None = None
-    phone: str | None = None
+    username: Username | None = None
+    password: Password | None = None
+    full_name: FullName | None = None
+    email: Email | None = None
+    phone: Phone | None = None
     language: LanguageLiteral | None = None
-    time_zone: str | None = None
+    time_zone: TimeZone | None = None
     role: RoleLiteral | None = None
     scope: ScopeLiteral | None = None
     crm_access: bool | None = None
-    unit_ids: list[RecordId] | None = None
+    unit_ids: list[RecordId] | None = Field(None, max_length=200)
     is_active: bool | None = None
-    version: int | None = None
+    version: Version | None = None
 
 
 class MePatch(Schema):
     """One's own contact details and preferences; read-only fields only unchanged."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _FORBID
 
-    full_name: str | None = None
-    email: str | None = None
-    phone: str | None = None
+    full_name: FullName | None = None
+    email: Email | None = None
+    phone: Phone | None = None
     language: LanguageLiteral | None = None
-    time_zone: str | None = None
+    time_zone: TimeZone | None = None
     # Accepted only when unchanged, so GET -> PATCH works; changing them is a 422.
     id: int | None = None
-    username: str | None = None
-    role: str | None = None
-    scope: str | None = None
+    username: str | None = Field(None, max_length=150)
+    role: str | None = Field(None, max_length=20)
+    scope: str | None = Field(None, max_length=20)
     crm_access: bool | None = None
-    unit_ids: list[int] | None = None
+    unit_ids: list[int] | None = Field(None, max_length=200)
     is_active: bool | None = None
     version: int | None = None
 
 
-class UserList(Schema):
-    items: list[UserOut]
-    count: int | None
-    next_cursor: str | None
+UserList = list_schema("UserList", UserOut)
 
 
 class UnitOut(Schema):
@@ -119,42 +168,34 @@ class UnitOut(Schema):
 
 
 class UnitIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-    name: str
+    model_config = _FORBID
+    name: UnitName
     is_active: bool = True
 
 
 class UnitPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _FORBID
     id: int | None = None
-    name: str | None = None
+    name: UnitName | None = None
     is_active: bool | None = None
-    version: int | None = None
+    version: Version | None = None
 
 
-class UnitList(Schema):
-    items: list[UnitOut]
-    count: int | None
-    next_cursor: str | None
+UnitList = list_schema("UnitList", UnitOut)
 
 
-class Error(Schema):
-    detail: str
-    errors: dict[str, list[str]] | None = None
-
-
-def user_json(user: User) -> dict:
+def user_json(user: User, request=None) -> dict:
     return UserOut.from_orm(user).model_dump(mode="json")
 
 
-def unit_json(unit: Unit) -> dict:
+def unit_json(unit: Unit, request=None) -> dict:
     return UnitOut.from_orm(unit).model_dump(mode="json")
 
 
 CONFLICT_SERIALIZERS[User] = user_json
 CONFLICT_SERIALIZERS[Unit] = unit_json
 
-NON_NULL_USER_FIELDS = {
+USER_NOT_NULL = {
     "username",
     "full_name",
     "email",
@@ -169,28 +210,29 @@ NON_NULL_USER_FIELDS = {
 }
 
 
-def _refuse_nulls(data: dict, allowed: set[str]) -> None:
-    refused = {
-        k: [_("This field cannot be empty.")] for k, v in data.items() if v is None and k in allowed
-    }
-    if refused:
-        raise ValidationError(refused)
-
-
-def _refuse_changed_id(obj, data: dict) -> None:
-    if "id" in data and data.pop("id") != obj.pk:
-        raise ValidationError({"id": [_("This field is read-only.")]})
-
-
 # --- me ------------------------------------------------------------------------
 
 
-@router.get("/me", response=UserOut, summary="The user making the request")
+def _me(request: HttpRequest) -> User:
+    """The user, carrying the values of the registered extra fields."""
+    user = request.auth
+    for field in registries.me_fields:
+        setattr(user, field.name, field.resolve(user, request))
+    return user
+
+
+@me_router.get("/me", response=answers({200: MeOut}, crm=False, params=False), summary="Yourself")
 def get_me(request: HttpRequest):
-    return request.auth
+    return _me(request)
 
 
-@router.patch("/me", response={200: UserOut, 422: Error}, summary="Change one's own profile")
+@me_router.patch(
+    "/me",
+    response=answers({200: MeOut}, crm=False, body=True),
+    summary="Change your own profile",
+    description="Only full_name, email, phone, language and time_zone (and, later, reminder "
+    "defaults) change here; other fields are accepted only unchanged.",
+)
 def update_me(request: HttpRequest, payload: MePatch):
     user = request.auth
     data = payload.model_dump(exclude_unset=True)
@@ -201,8 +243,11 @@ def update_me(request: HttpRequest, payload: MePatch):
             refused[name] = [_("You cannot change this field.")]
     if refused:
         raise ValidationError(refused)
-    _refuse_nulls(data, {"full_name", "email", "phone", "time_zone"})
-    return services.me_update(user=user, data=data)
+    changes = check_patch(
+        {}, data, read_only=set(), not_null={"full_name", "email", "phone", "time_zone"}
+    )
+    services.me_update(user=user, data=changes)
+    return _me(request)
 
 
 # --- users (admins) ------------------------------------------------------------
@@ -214,11 +259,11 @@ def _admin(request: HttpRequest) -> User:
     return user
 
 
-@router.get("/users", response=UserList, summary="List users (admins)")
+@users_router.get("/users", response=answers({200: UserList}), summary="List users")
 def list_users(
     request: HttpRequest,
-    limit: int | None = None,
-    cursor: str | None = None,
+    limit: int | None = LIMIT,
+    cursor: str | None = CURSOR,
     is_active: bool | None = None,
 ):
     _admin(request)
@@ -228,10 +273,16 @@ def list_users(
     page = paginate(
         queryset, sort_field="username", descending=False, limit=clean_limit(limit), cursor=cursor
     )
-    return {"items": page.items, "count": page.count, "next_cursor": page.next_cursor}
+    return page_body(page)
 
 
-@router.post("/users", response={201: UserOut, 422: Error}, summary="Create a user (admins)")
+@users_router.post(
+    "/users",
+    response=answers({201: UserOut}, body=True),
+    summary="Create a user",
+    description="The password must follow the password rules (at least 10 characters, not "
+    "common, not all digits, not like the username).",
+)
 def create_user(request: HttpRequest, response: HttpResponse, payload: UserIn):
     actor = _admin(request)
     user = services.user_create(actor=actor, data=payload.model_dump())
@@ -239,32 +290,37 @@ def create_user(request: HttpRequest, response: HttpResponse, payload: UserIn):
     return Status(201, user)
 
 
-@router.get("/users/{user_id}", response=UserOut, summary="Read a user (admins)")
+@users_router.get(
+    "/users/{user_id}", response=answers({200: UserOut}, record=True), summary="Read a user"
+)
 def get_user(request: HttpRequest, user_id: RecordId):
     _admin(request)
     return get_object_or_404(User.objects.prefetch_related("units"), pk=user_id)
 
 
-@router.patch(
+@users_router.patch(
     "/users/{user_id}",
-    response={200: UserOut, 409: Error, 422: Error},
-    summary="Change, deactivate or reset the password of a user (admins)",
+    response=answers({200: UserOut}, record=True, body=True, conflict=True),
+    summary="Change, deactivate or reset the password of a user",
+    description="Deactivating a user or resetting their password ends their sessions and "
+    "revokes their API tokens. The last active administrator cannot be demoted or deactivated.",
 )
-def update_user(request: HttpRequest, user_id: RecordId, payload: UserPatch):
+def update_user(
+    request: HttpRequest, user_id: RecordId, payload: UserPatch, if_match: str | None = IF_MATCH
+):
     actor = _admin(request)
     user = get_object_or_404(User, pk=user_id)
     data = payload.model_dump(exclude_unset=True)
-    _refuse_changed_id(user, data)
-    version = if_match_version(request, data.pop("version", None))
-    _refuse_nulls(data, NON_NULL_USER_FIELDS)
-    return services.user_update(actor=actor, user=user, data=data, version=version)
+    version = expected_version(request, data.pop("version", None))
+    changes = check_patch({"id": user.pk}, data, read_only={"id"}, not_null=USER_NOT_NULL)
+    return services.user_update(actor=actor, user=user, data=changes, version=version)
 
 
 # --- units -----------------------------------------------------------------------
 
 
-@router.get("/units", response=UnitList, summary="List business units")
-def list_units(request: HttpRequest, limit: int | None = None, cursor: str | None = None):
+@units_router.get("/units", response=answers({200: UnitList}), summary="List business units")
+def list_units(request: HttpRequest, limit: int | None = LIMIT, cursor: str | None = CURSOR):
     crm_user(request)
     page = paginate(
         Unit.objects.all(),
@@ -273,10 +329,14 @@ def list_units(request: HttpRequest, limit: int | None = None, cursor: str | Non
         limit=clean_limit(limit),
         cursor=cursor,
     )
-    return {"items": page.items, "count": page.count, "next_cursor": page.next_cursor}
+    return page_body(page)
 
 
-@router.post("/units", response={201: UnitOut, 422: Error}, summary="Create a unit (admins)")
+@units_router.post(
+    "/units",
+    response=answers({201: UnitOut}, body=True),
+    summary="Create a business unit (administrators)",
+)
 def create_unit(request: HttpRequest, response: HttpResponse, payload: UnitIn):
     actor = _admin(request)
     unit = services.unit_create(actor=actor, name=payload.name, is_active=payload.is_active)
@@ -284,22 +344,28 @@ def create_unit(request: HttpRequest, response: HttpResponse, payload: UnitIn):
     return Status(201, unit)
 
 
-@router.get("/units/{unit_id}", response=UnitOut, summary="Read a business unit")
+@units_router.get(
+    "/units/{unit_id}",
+    response=answers({200: UnitOut}, record=True),
+    summary="Read a business unit",
+)
 def get_unit(request: HttpRequest, unit_id: RecordId):
     crm_user(request)
     return get_object_or_404(Unit, pk=unit_id)
 
 
-@router.patch(
+@units_router.patch(
     "/units/{unit_id}",
-    response={200: UnitOut, 409: Error, 422: Error},
-    summary="Rename or deactivate a unit (admins)",
+    response=answers({200: UnitOut}, record=True, body=True, conflict=True),
+    summary="Rename or deactivate a business unit (administrators)",
+    description="Units are deactivated, never deleted: their records keep them.",
 )
-def update_unit(request: HttpRequest, unit_id: RecordId, payload: UnitPatch):
+def update_unit(
+    request: HttpRequest, unit_id: RecordId, payload: UnitPatch, if_match: str | None = IF_MATCH
+):
     actor = _admin(request)
     unit = get_object_or_404(Unit, pk=unit_id)
     data = payload.model_dump(exclude_unset=True)
-    _refuse_changed_id(unit, data)
-    version = if_match_version(request, data.pop("version", None))
-    _refuse_nulls(data, {"name", "is_active"})
-    return services.unit_update(actor=actor, unit=unit, data=data, version=version)
+    version = expected_version(request, data.pop("version", None))
+    changes = check_patch({"id": unit.pk}, data, read_only={"id"}, not_null={"name", "is_active"})
+    return services.unit_update(actor=actor, unit=unit, data=changes, version=version)

@@ -1,25 +1,72 @@
-"""The API object: authentication, the error format of DESIGN.md, shared helpers."""
+"""The API object: authentication, the error format of DESIGN.md, and what every resource
+module shares (the error and list schemas, the answers each operation declares, the
+read-only and not-null rules of a PATCH, the version from the body or If-Match)."""
 
-from typing import Annotated
+import datetime
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import Header, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import Field
+from pydantic import Field, create_model
 
 from clientela.accounts.access import require_crm_access
 from clientela.accounts.middleware import activate_user_language
-from clientela.accounts.services import token_authenticate
+from clientela.accounts.tokens import token_authenticate
 from clientela.core.converters import MAX_ID
 from clientela.core.errors import EditConflict
+from clientela.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from clientela.core.versioning import parse_version
 
 # A record id as the database can hold it: bigger numbers are a 422, never a 500.
 RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Version = Annotated[
+    int, Field(ge=1, le=MAX_ID, description="The version you read; a stale one is a 409.")
+]
+Limit = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=MAX_LIMIT,
+        description=f"Rows per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
+    ),
+]
+Cursor = Annotated[
+    str,
+    Field(max_length=500, description="`next_cursor` of the previous page, to read the next one."),
+]
+# The same, as parameters of an operation.
+LIMIT = Query(
+    None,
+    ge=1,
+    le=MAX_LIMIT,
+    description=f"Rows per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
+)
+CURSOR = Query(None, max_length=500, description="`next_cursor` of the previous page.")
+IF_MATCH = Header(
+    None,
+    alias="If-Match",
+    max_length=40,
+    description="The version you read (or send `version` in the body); a stale one is a 409.",
+)
+
+TAGS = [
+    {"name": "me", "description": "The user making the request: profile and preferences."},
+    {"name": "users", "description": "Users of the CRM (administrators only)."},
+    {
+        "name": "units",
+        "description": "Business units: read by everyone in the CRM, written by administrators.",
+    },
+    {
+        "name": "parties",
+        "description": "Customers, suppliers and contact people, with search, trash and history.",
+    },
+]
 
 
 class TokenAuth(HttpBearer):
@@ -54,11 +101,78 @@ class SessionAuth(APIKeyCookie):
 api = NinjaAPI(
     title="Clientela API",
     version="1",
+    description=(
+        "The REST API of Clientela. Authenticate with `Authorization: Bearer clt_…` (a token "
+        "from the API tokens page or `clientela manage api_token USER`) or the browser session "
+        "(with the X-CSRFToken header on unsafe methods). Errors are JSON "
+        '`{"detail": "<sentence>", "errors": {"field": ["message"]}}`.'
+    ),
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
     docs_url="/docs",
     openapi_url="/openapi.json",
+    openapi_extra={"tags": TAGS},
 )
+
+
+# --- the shapes every operation shares ---------------------------------------------
+
+
+class Error(Schema):
+    """Every error answer: a sentence, and for invalid fields the messages of each field."""
+
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+class Conflict(Schema):
+    """409: the record changed since it was read; `current` is the saved record."""
+
+    detail: str
+    current: dict[str, Any] | None = None
+
+
+def list_schema(name: str, item: type) -> type:
+    """The list envelope of DESIGN.md for `item`: items, a capped count and the next cursor."""
+    return create_model(
+        name,
+        __base__=Schema,
+        items=(list[item], ...),
+        count=(int | None, Field(..., description="Exact up to 10,000; null beyond.")),
+        next_cursor=(str | None, Field(..., description="Pass as `cursor` for the next page.")),
+    )
+
+
+def page_body(page: Page) -> dict:
+    return {"items": page.items, "count": page.count, "next_cursor": page.next_cursor}
+
+
+def answers(
+    ok: dict,
+    *,
+    crm: bool = True,
+    record: bool = False,
+    body: bool = False,
+    conflict: bool = False,
+    params: bool = True,
+) -> dict:
+    """The status codes an operation can give, for its `response=`, each with its schema."""
+    result = dict(ok)
+    result[401] = Error
+    if crm:
+        result[403] = Error
+    if record:
+        result[404] = Error
+    if body:
+        result[400] = Error
+    if conflict:
+        result[409] = Conflict
+    if body or params or record:
+        result[422] = Error
+    return result
+
+
+# --- errors ----------------------------------------------------------------------------
 
 
 def error_body(detail: str, errors: dict | None = None) -> dict:
@@ -70,30 +184,45 @@ def error_body(detail: str, errors: dict | None = None) -> dict:
 
 def _field_name(loc) -> str:
     # ("body", "payload", "phones", 0) -> "phones"; ("query", "limit") -> "limit"
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "__root__")]
+    parts = [
+        str(p) for p in loc if p not in ("body", "query", "path", "header", "payload", "__root__")
+    ]
     return parts[0] if parts else "__all__"
 
 
 def _schema_message(err: dict) -> str:
     """Our own words (translated) for pydantic's error types, not its English sentences."""
     kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
     if kind == "extra_forbidden":
         return _("Unknown field.")
     if kind == "missing":
         return _("This field is required.")
+    if kind == "string_too_long":
+        return _("Use at most %(n)d characters.") % {"n": ctx.get("max_length", 0)}
+    if kind == "too_long":
+        return _("Send at most %(n)d items.") % {"n": ctx.get("max_length", 0)}
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        low, high = ctx.get("ge", ctx.get("gt")), ctx.get("le", ctx.get("lt"))
+        if low is not None and high is None:
+            return _("Enter a number of at least %(low)s.") % {"low": low}
+        if high is not None and low is None:
+            return _("Enter a number of at most %(high)s.") % {"high": high}
+        return _("Enter a number in the allowed range.")
     if kind.startswith("bool"):
         return _("Enter true or false.")
     if kind.startswith("int") or kind.startswith("float"):
         return _("Enter a whole number.")
     if kind.startswith("string"):
         return _("Enter text.")
-    if kind.startswith("list") or kind == "too_long":
+    if kind.startswith("list"):
         return _("Enter a list.")
     if kind == "literal_error":
-        expected = (err.get("ctx") or {}).get("expected", "")
-        return _("Choose one of: %(choices)s.") % {"choices": expected}
+        return _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")}
     if kind == "timezone_aware":
         return _("Enter a date-time with a UTC offset, e.g. 2026-03-01T14:30:00-03:00.")
+    if kind.startswith("date_") and not kind.startswith("datetime"):
+        return _("Enter a date as YYYY-MM-DD.")
     if kind.startswith("datetime") or kind.startswith("date"):
         return _("Enter a date-time in ISO 8601, e.g. 2026-03-01T14:30:00-03:00.")
     if kind in ("model_type", "dict_type", "model_attributes_type"):
@@ -105,7 +234,10 @@ def _schema_message(err: dict) -> str:
 def on_schema_error(request, exc: NinjaValidationError):
     errors: dict[str, list[str]] = {}
     for err in exc.errors:
-        errors.setdefault(_field_name(err.get("loc", ())), []).append(str(_schema_message(err)))
+        messages = errors.setdefault(_field_name(err.get("loc", ())), [])
+        message = str(_schema_message(err))
+        if message not in messages:
+            messages.append(message)
     return api.create_response(
         request, error_body(_("Some fields are not valid."), errors), status=422
     )
@@ -127,7 +259,7 @@ def on_conflict(request, exc: EditConflict):
     body = error_body(str(exc.message))
     serializer = CONFLICT_SERIALIZERS.get(type(exc.current))
     if serializer is not None:
-        body["current"] = serializer(exc.current)
+        body["current"] = serializer(exc.current, request)
     return api.create_response(request, body, status=409)
 
 
@@ -160,8 +292,11 @@ def on_http_error(request, exc: HttpError):
     return api.create_response(request, error_body(message), status=exc.status_code)
 
 
-# Filled by the resource modules: model class -> function giving its JSON form.
+# Filled by the resource modules: model class -> function(record, request) giving its JSON.
 CONFLICT_SERIALIZERS: dict = {}
+
+
+# --- what operations share ----------------------------------------------------------------
 
 
 def crm_user(request: HttpRequest):
@@ -171,16 +306,42 @@ def crm_user(request: HttpRequest):
     return user
 
 
-def if_match_version(request: HttpRequest, body_version: int | None) -> int | None:
-    """The expected version from the body, else from an If-Match header."""
+def expected_version(request: HttpRequest, body_version: int | None) -> int | None:
+    """The version the client read: from the body, else from an If-Match header."""
     if body_version is not None:
         return body_version
-    header = request.headers.get("If-Match", "").strip().strip('"').removeprefix("W/").strip('"')
+    header = request.headers.get("If-Match", "").strip()
     if not header:
         return None
-    try:
-        return int(header)
-    except ValueError:
-        raise DjangoValidationError(
-            {"version": [_("If-Match must be a version number.")]}
-        ) from None
+    version = parse_version(header.removeprefix("W/").strip('"'))
+    if version is None:
+        raise DjangoValidationError({"version": [_("If-Match must be a version number.")]})
+    return version
+
+
+def _same(sent, saved) -> bool:
+    if isinstance(sent, datetime.datetime) and isinstance(saved, datetime.datetime):
+        # JSON carries microseconds at most; allow for a client that rounds to milliseconds.
+        return abs((sent - saved).total_seconds()) < 0.001
+    if isinstance(sent, list) and isinstance(saved, list | tuple):
+        return sorted(map(str, sent)) == sorted(map(str, saved))
+    return sent == saved
+
+
+def check_patch(current: dict, data: dict, *, read_only: set[str], not_null: set[str]) -> dict:
+    """The fields of a PATCH to apply: read-only ones only when unchanged (GET -> PATCH works)
+    and then dropped; null refused where a field cannot be empty."""
+    errors = {}
+    changes = {}
+    for name, value in data.items():
+        if name in read_only:
+            if value is not None and not _same(value, current.get(name)):
+                errors[name] = [_("This field is read-only.")]
+            continue
+        if value is None and name in not_null:
+            errors[name] = [_("This field cannot be empty.")]
+            continue
+        changes[name] = value
+    if errors:
+        raise DjangoValidationError(errors)
+    return changes

@@ -1,131 +1,180 @@
 """/api/v1/parties: the customer and supplier registry."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
-from pydantic import AwareDatetime, ConfigDict
+from ninja import Query, Router, Schema, Status
+from pydantic import AwareDatetime, ConfigDict, Field, create_model
 
-from clientela.accounts.access import get_visible_or_404, require_admin
-from clientela.audit.services import history_for
+from clientela.accounts.units import default_unit_id
+from clientela.audit.services import history_of
 from clientela.core.pagination import clean_limit, paginate
-from clientela.parties import services
+from clientela.core.text import MAX_QUERY_LENGTH
+from clientela.parties import selectors, services
 from clientela.parties.models import Party
-from clientela.parties.queries import SORTS, filter_parties
+from clientela.parties.queries import SORTS
 
-from .base import CONFLICT_SERIALIZERS, RecordId, crm_user, if_match_version
+from .base import (
+    CONFLICT_SERIALIZERS,
+    CURSOR,
+    IF_MATCH,
+    LIMIT,
+    Cursor,
+    Limit,
+    RecordId,
+    Version,
+    answers,
+    check_patch,
+    crm_user,
+    expected_version,
+    list_schema,
+    page_body,
+)
 
 router = Router(tags=["parties"])
 
 KindLiteral = Literal["person", "company"]
+SortLiteral = Literal["name", "-name", "created_at", "-created_at", "updated_at", "-updated_at"]
 
 
-class PartyOut(Schema):
-    id: int
-    kind: str
-    name: str
-    trade_name: str
-    tax_id: str | None
-    is_customer: bool
-    is_supplier: bool
-    email: str
-    phones: list[str]
-    street: str
-    number: str
-    complement: str
-    district: str
-    zip_code: str
-    city: str
-    state: str
-    country: str
-    tags: list[str]
-    notes: str
-    is_active: bool
-    employer_id: int | None
-    job_title: str
-    owner_id: int
-    unit_id: int
-    version: int
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
+def _text(name: str, description: str = "") -> Any:
+    return Annotated[
+        str, Field(max_length=Party._meta.get_field(name).max_length, description=description)
+    ]
 
 
-class PartyIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+Email = Annotated[str, Field(max_length=254, json_schema_extra={"format": "email"})]
+Phone = Annotated[str, Field(max_length=30)]
+Tag = Annotated[str, Field(max_length=services.MAX_TAG_LENGTH)]
 
-    kind: KindLiteral = "person"
-    name: str
-    trade_name: str = ""
-    tax_id: str | None = None
-    is_customer: bool = True
-    is_supplier: bool = False
-    email: str = ""
-    phones: list[str] = Field(default_factory=list)
-    street: str = ""
-    number: str = ""
-    complement: str = ""
-    district: str = ""
-    zip_code: str = ""
-    city: str = ""
-    state: str = ""
-    country: str = "BR"
-    tags: list[str] = Field(default_factory=list)
-    notes: str = ""
-    is_active: bool = True
-    employer_id: RecordId | None = None
-    job_title: str = ""
-    owner_id: RecordId | None = None
-    unit_id: RecordId | None = None
+# Each editable field once: (type, default on create, description). The input, patch and
+# output schemas are all derived from this table and services.EDITABLE_FIELDS.
+FIELDS: dict[str, tuple[Any, Any, str]] = {
+    "kind": (KindLiteral, "person", "person (CPF) or company (CNPJ)."),
+    "name": (_text("name"), ..., "Full name, or a company's legal name (razão social)."),
+    "trade_name": (_text("trade_name"), "", "A company's trade name (nome fantasia)."),
+    "tax_id": (
+        Annotated[str, Field(max_length=30)] | None,
+        None,
+        "CPF or CNPJ; punctuation optional; stored canonical (digits, or uppercase letters "
+        "and digits for the alphanumeric CNPJ).",
+    ),
+    "state_registration": (
+        _text("state_registration"),
+        "",
+        "Inscrição Estadual, or ISENTO.",
+    ),
+    "municipal_registration": (_text("municipal_registration"), "", "Inscrição Municipal."),
+    "birth_date": (datetime.date | None, None, "A person's date of birth (YYYY-MM-DD)."),
+    "is_customer": (
+        bool | None,
+        None,
+        "Default true, except for contact people (employer_id set): false.",
+    ),
+    "is_supplier": (bool, False, ""),
+    "email": (Email, "", ""),
+    "phones": (
+        Annotated[list[Phone], Field(max_length=services.MAX_PHONES)],
+        [],
+        "Any common notation; stored E.164. Old 8-digit mobiles get their 9.",
+    ),
+    "street": (_text("street"), "", ""),
+    "number": (_text("number"), "", ""),
+    "complement": (_text("complement"), "", ""),
+    "district": (_text("district"), "", ""),
+    "zip_code": (Annotated[str, Field(max_length=12)], "", "CEP: 8 digits in Brazil."),
+    "city": (_text("city"), "", ""),
+    "state": (_text("state"), "", "UF in Brazil (SP, RJ…)."),
+    "country": (_text("country"), "BR", "Two-letter ISO code."),
+    "tags": (Annotated[list[Tag], Field(max_length=services.MAX_TAGS)], [], ""),
+    "notes": (_text("notes"), "", ""),
+    "is_active": (bool, True, ""),
+    "employer_id": (RecordId | None, None, "The company a contact person works at."),
+    "job_title": (_text("job_title"), "", "A contact person's job title."),
+    "owner_id": (RecordId | None, None, "Default: you."),
+    "unit_id": (
+        RecordId | None,
+        None,
+        "Default: your business unit, when you have exactly one.",
+    ),
+}
+assert list(FIELDS) == services.EDITABLE_FIELDS  # noqa: S101 - one list, derived, never drifting
+
+_FORBID = ConfigDict(extra="forbid")
 
 
-class PartyPatch(Schema):
-    """Every field optional; id/created_at/updated_at accepted only unchanged (GET -> PATCH)."""
+def _field(default, description):
+    return Field(default, description=description or None)
 
-    model_config = ConfigDict(extra="forbid")
 
-    kind: KindLiteral | None = None
-    name: str | None = None
-    trade_name: str | None = None
-    tax_id: str | None = None
-    is_customer: bool | None = None
-    is_supplier: bool | None = None
-    email: str | None = None
-    phones: list[str] | None = None
-    street: str | None = None
-    number: str | None = None
-    complement: str | None = None
-    district: str | None = None
-    zip_code: str | None = None
-    city: str | None = None
-    state: str | None = None
-    country: str | None = None
-    tags: list[str] | None = None
-    notes: str | None = None
-    is_active: bool | None = None
-    employer_id: RecordId | None = None
-    job_title: str | None = None
-    owner_id: RecordId | None = None
-    unit_id: RecordId | None = None
-    version: int | None = None
-    id: int | None = None
-    created_at: AwareDatetime | None = None
-    updated_at: AwareDatetime | None = None
+_PartyOut = create_model(
+    "_PartyOut",
+    __base__=Schema,
+    id=(int, ...),
+    **{
+        name: (
+            {"is_customer": bool, "owner_id": int, "unit_id": int}.get(name, annotation),
+            Field(..., description=description or None),
+        )
+        for name, (annotation, _default, description) in FIELDS.items()
+    },
+    employer_hidden=(
+        bool,
+        Field(
+            False, description="True when the company the person works at is outside your scope."
+        ),
+    ),
+    version=(int, ...),
+    created_at=(datetime.datetime, ...),
+    updated_at=(datetime.datetime, ...),
+)
+
+
+class PartyOut(_PartyOut):
+    """A party as the API shows it to you."""
+
+    @staticmethod
+    def resolve_employer_id(obj) -> int | None:
+        # A company outside your scope is not shown: null, with employer_hidden true.
+        return None if getattr(obj, "employer_hidden", False) else obj.employer_id
+
+
+PartyIn = create_model(
+    "PartyIn",
+    __base__=Schema,
+    __config__=None,
+    **{
+        name: (annotation, _field(default, description))
+        for name, (annotation, default, description) in FIELDS.items()
+    },
+)
+PartyIn.model_config.update(_FORBID)
+PartyPatch = create_model(
+    "PartyPatch",
+    __base__=Schema,
+    **{
+        name: (annotation | None, _field(None, description))
+        for name, (annotation, _default, description) in FIELDS.items()
+    },
+    version=(Version | None, Field(None)),
+    # Read-only: accepted when unchanged, so that a GET -> PATCH round trip works.
+    id=(int | None, Field(None)),
+    employer_hidden=(bool | None, Field(None)),
+    created_at=(AwareDatetime | None, Field(None)),
+    updated_at=(AwareDatetime | None, Field(None)),
+)
+PartyPatch.model_config.update(_FORBID)
+PartyIn.model_rebuild(force=True)
+PartyPatch.model_rebuild(force=True)
+
+PartyList = list_schema("PartyList", PartyOut)
 
 
 class VersionIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-    version: int | None = None
-
-
-class PartyList(Schema):
-    items: list[PartyOut]
-    count: int | None
-    next_cursor: str | None
+    model_config = _FORBID
+    version: Version | None = None
 
 
 class HistoryOut(Schema):
@@ -134,194 +183,200 @@ class HistoryOut(Schema):
     actor_id: int | None
     actor_name: str
     at: datetime.datetime
-    changes: dict
+    changes: dict[str, list[Any]]
 
 
 class HistoryList(Schema):
     items: list[HistoryOut]
 
 
-class Error(Schema):
-    detail: str
-    errors: dict[str, list[str]] | None = None
+class PartyFilters(Schema):
+    q: str = Field(
+        "",
+        max_length=MAX_QUERY_LENGTH,
+        description="Every word must match (case, accents and punctuation ignored); "
+        "digits match phones and CPF/CNPJ.",
+    )
+    kind: KindLiteral | None = None
+    is_customer: bool | None = None
+    is_supplier: bool | None = None
+    is_active: bool | None = None
+    city: str | None = Field(None, max_length=100)
+    state: str | None = Field(None, max_length=2)
+    owner_id: RecordId | None = None
+    unit_id: RecordId | None = None
+    sort: SortLiteral = "name"
+    limit: Limit | None = None
+    cursor: Cursor | None = None
+    trashed: bool = Field(False, description="The trash instead (administrators only).")
 
 
-class Conflict(Schema):
-    detail: str
-    current: PartyOut | None = None
-
-
-def party_json(party: Party) -> dict:
-    return PartyOut.from_orm(party).model_dump(mode="json")
+def party_json(party: Party, request) -> dict:
+    selectors.mark_hidden_employers(request.auth, [party])
+    return PartyOut.model_validate(party, context={"request": request}).model_dump(mode="json")
 
 
 CONFLICT_SERIALIZERS[Party] = party_json
 
-# Fields a PATCH may not set to null (tax_id and employer_id may be cleared).
-NOT_NULL_FIELDS = set(services.EDITABLE_FIELDS) - {"tax_id", "employer_id"}
+READ_ONLY = {"id", "employer_hidden", "created_at", "updated_at"}
+# Fields a PATCH may not set to null (tax_id, birth_date and employer_id may be cleared).
+NOT_NULL = set(services.EDITABLE_FIELDS) - {"tax_id", "birth_date", "employer_id"}
 
 
-def _fetch(request: HttpRequest, party_id: RecordId) -> Party:
-    return get_visible_or_404(Party.objects.alive(), crm_user(request), pk=party_id)
+def _fetch(request: HttpRequest, party_id: int) -> Party:
+    party = selectors.visible_party(crm_user(request), party_id)
+    selectors.mark_hidden_employers(request.auth, [party])
+    return party
 
 
-def _single_unit_default(user) -> int | None:
-    """Only a user with exactly one unit may omit unit_id."""
-    unit_ids = user.unit_ids()
-    return unit_ids[0] if len(unit_ids) == 1 else None
-
-
-@router.get("/parties", response=PartyList, summary="List and search parties")
-def list_parties(
-    request: HttpRequest,
-    q: str = "",
-    kind: KindLiteral | None = None,
-    is_customer: bool | None = None,
-    is_supplier: bool | None = None,
-    is_active: bool | None = None,
-    city: str | None = None,
-    state: str | None = None,
-    owner_id: RecordId | None = None,
-    unit_id: RecordId | None = None,
-    sort: str = "name",
-    limit: int | None = None,
-    cursor: str | None = None,
-    trashed: bool = False,
-):
+@router.get(
+    "/parties",
+    response=answers({200: PartyList}),
+    summary="List and search parties",
+    description="Customers and suppliers you may see, filtered and searched, in pages.",
+)
+def list_parties(request: HttpRequest, filters: Query[PartyFilters]):
     user = crm_user(request)
-    if trashed:
-        require_admin(user)
-    if sort.lstrip("-") not in SORTS:
-        raise ValidationError({"sort": [_("Sort by name, created_at or updated_at.")]})
-    queryset = filter_parties(
-        user,
-        q=q,
-        kind=kind,
-        is_customer=is_customer,
-        is_supplier=is_supplier,
-        is_active=is_active,
-        city=city,
-        state=state,
-        owner_id=owner_id,
-        unit_id=unit_id,
-        trashed=trashed,
+    queryset = selectors.filtered_parties(
+        user, **filters.model_dump(exclude={"sort", "limit", "cursor"})
     )
     page = paginate(
         queryset,
-        sort_field=SORTS[sort.lstrip("-")],
-        descending=sort.startswith("-"),
-        limit=clean_limit(limit),
-        cursor=cursor,
+        sort_field=SORTS[filters.sort.lstrip("-")],
+        descending=filters.sort.startswith("-"),
+        limit=clean_limit(filters.limit),
+        cursor=filters.cursor,
         ids_first=True,
     )
-    return {"items": page.items, "count": page.count, "next_cursor": page.next_cursor}
+    selectors.mark_hidden_employers(user, page.items)
+    return page_body(page)
 
 
-@router.post("/parties", response={201: PartyOut, 422: Error}, summary="Create a party")
+@router.post(
+    "/parties",
+    response=answers({201: PartyOut}, body=True),
+    summary="Create a party",
+    description="Answers 201 with the party and its address in `Location`.",
+)
 def create_party(request: HttpRequest, response: HttpResponse, payload: PartyIn):
     user = crm_user(request)
     data = payload.model_dump()
-    if data["unit_id"] is None:
-        data.pop("unit_id")
-    if data["owner_id"] is None:
-        data.pop("owner_id")
-    party = services.party_create(actor=user, data=data, default_unit_id=_single_unit_default(user))
+    for name in ("unit_id", "owner_id"):
+        if data[name] is None:
+            data.pop(name)
+    party = services.party_create(actor=user, data=data, default_unit_id=default_unit_id(user))
+    selectors.mark_hidden_employers(user, [party])
     response["Location"] = reverse("api:get_party", kwargs={"party_id": party.pk})
     return Status(201, party)
 
 
-@router.get("/parties/{party_id}", response=PartyOut, summary="Read a party")
+@router.get(
+    "/parties/{party_id}",
+    response=answers({200: PartyOut}, record=True),
+    summary="Read a party",
+)
 def get_party(request: HttpRequest, party_id: RecordId):
     return _fetch(request, party_id)
 
 
-def _check_read_only(party: Party, data: dict) -> None:
-    errors = {}
-    if "id" in data and data["id"] != party.pk:
-        errors["id"] = [_("This field is read-only.")]
-    for name in ("created_at", "updated_at"):
-        sent = data.get(name)
-        if sent is not None and abs((sent - getattr(party, name)).total_seconds()) >= 0.001:
-            errors[name] = [_("This field is read-only.")]
-    if errors:
-        raise ValidationError(errors)
-
-
 @router.patch(
     "/parties/{party_id}",
-    response={200: PartyOut, 409: Conflict, 422: Error},
+    response=answers({200: PartyOut}, record=True, body=True, conflict=True),
     summary="Change a party",
+    description="Send only what changes, with the `version` you read (or If-Match); "
+    "read-only fields are accepted when unchanged.",
 )
-def update_party(request: HttpRequest, party_id: RecordId, payload: PartyPatch):
+def update_party(
+    request: HttpRequest,
+    party_id: RecordId,
+    payload: PartyPatch,
+    if_match: str | None = IF_MATCH,
+):
     party = _fetch(request, party_id)
     data = payload.model_dump(exclude_unset=True)
-    _check_read_only(party, data)
-    version = if_match_version(request, data.pop("version", None))
-    for name in ("id", "created_at", "updated_at"):
-        data.pop(name, None)
-    refused = {
-        name: [_("This field cannot be empty.")]
-        for name, value in data.items()
-        if value is None and name in NOT_NULL_FIELDS
-    }
-    if refused:
-        raise ValidationError(refused)
-    return services.party_update(actor=request.auth, party=party, data=data, version=version)
+    version = expected_version(request, data.pop("version", None))
+    if party.employer_hidden and data.get("employer_id", party.employer_id) is None:
+        # It was shown as null: sending that back is no change.
+        data.pop("employer_id", None)
+    current = {name: getattr(party, name) for name in READ_ONLY}
+    changes = check_patch(current, data, read_only=READ_ONLY, not_null=NOT_NULL)
+    saved = services.party_update(actor=request.auth, party=party, data=changes, version=version)
+    selectors.mark_hidden_employers(request.auth, [saved])
+    return saved
 
 
 @router.delete(
-    "/parties/{party_id}", response={204: None, 409: Conflict}, summary="Move a party to the trash"
+    "/parties/{party_id}",
+    response=answers({204: None}, record=True, body=True, conflict=True),
+    summary="Move a party to the trash",
+    description="Managers and administrators. Administrators can restore it.",
 )
-def delete_party(request: HttpRequest, party_id: RecordId, payload: VersionIn | None = None):
+def delete_party(
+    request: HttpRequest,
+    party_id: RecordId,
+    payload: VersionIn | None = None,
+    if_match: str | None = IF_MATCH,
+):
     party = _fetch(request, party_id)
-    version = if_match_version(request, payload.version if payload else None)
+    version = expected_version(request, payload.version if payload else None)
     services.party_trash(actor=request.auth, party=party, version=version)
     return Status(204, None)
 
 
-def _trashed(request: HttpRequest, party_id: RecordId) -> Party:
-    user = crm_user(request)
-    require_admin(user)
-    return get_object_or_404(Party.objects.trashed(), pk=party_id)
-
-
 @router.post(
     "/parties/{party_id}/restore",
-    response=PartyOut,
-    summary="Restore a party from the trash (admins)",
+    response=answers({200: PartyOut}, record=True),
+    summary="Restore a party from the trash (administrators)",
 )
 def restore_party(request: HttpRequest, party_id: RecordId):
-    party = _trashed(request, party_id)
-    return services.party_restore(actor=request.auth, party=party)
+    party = selectors.trashed_party(crm_user(request), party_id)
+    restored = services.party_restore(actor=request.auth, party=party)
+    selectors.mark_hidden_employers(request.auth, [restored])
+    return restored
 
 
 @router.post(
     "/parties/{party_id}/purge",
-    response={204: None},
-    summary="Delete a party in the trash for good (admins)",
+    response=answers({204: None}, record=True),
+    summary="Delete a party in the trash for good (administrators)",
+    description="Irreversible. Its history stays, with a purge record.",
 )
 def purge_party(request: HttpRequest, party_id: RecordId):
-    party = _trashed(request, party_id)
+    party = selectors.trashed_party(crm_user(request), party_id)
     services.party_purge(actor=request.auth, party=party)
     return Status(204, None)
 
 
-@router.get("/parties/{party_id}/history", response=HistoryList, summary="A party's history")
-def party_history(request: HttpRequest, party_id: RecordId, limit: int | None = None):
+@router.get(
+    "/parties/{party_id}/history",
+    response=answers({200: HistoryList}, record=True),
+    summary="A party's recorded changes",
+    description="Newest first: who changed what, when, old → new.",
+)
+def party_history(request: HttpRequest, party_id: RecordId, limit: int | None = LIMIT):
     party = _fetch(request, party_id)
-    rows = history_for("party", party.pk)[: clean_limit(limit, default=100)]
+    rows = history_of(party)[: clean_limit(limit, default=100)]
     return {"items": list(rows)}
 
 
 @router.get(
-    "/parties/{party_id}/contacts", response=PartyList, summary="The contact people of a company"
+    "/parties/{party_id}/contacts",
+    response=answers({200: PartyList}, record=True),
+    summary="The contact people of a company",
 )
 def party_contacts(
-    request: HttpRequest, party_id: RecordId, limit: int | None = None, cursor: str | None = None
+    request: HttpRequest,
+    party_id: RecordId,
+    limit: int | None = LIMIT,
+    cursor: str | None = CURSOR,
 ):
     party = _fetch(request, party_id)
-    queryset = Party.objects.visible_to(request.auth).filter(employer=party)
     page = paginate(
-        queryset, sort_field="sort_name", descending=False, limit=clean_limit(limit), cursor=cursor
+        selectors.contact_people(request.auth, party),
+        sort_field="sort_name",
+        descending=False,
+        limit=clean_limit(limit),
+        cursor=cursor,
     )
-    return {"items": page.items, "count": page.count, "next_cursor": page.next_cursor}
+    selectors.mark_hidden_employers(request.auth, page.items)
+    return page_body(page)

@@ -75,6 +75,11 @@ def history_for(entity: str, object_id: int):
     return ChangeRecord.objects.filter(entity=entity, object_id=object_id).select_related("actor")
 
 
+def history_of(instance: Model):
+    """The recorded changes of a model instance whose class names its `history_entity`."""
+    return history_for(instance.history_entity, instance.pk)
+
+
 def history_redact(*, entity: str, object_id: int, fields: list[str] | None, actor) -> int:
     """Blank recorded values (all, or only `fields`) of one record, for an LGPD erasure."""
     count = 0
@@ -95,3 +100,9 @@ def history_redact(*, entity: str, object_id: int, fields: list[str] | None, act
         changes={"fields": [None, sorted(fields) if fields else "all"]},
     )
     return count
+
+
+def last_actor_id(instance: Model) -> int | None:
+    """Who made the latest recorded change of `instance` (e.g. to tell "you, in another tab")."""
+    record = history_of(instance).only("actor_id").first()
+    return record.actor_id if record else None

@@ -8,6 +8,9 @@ database only has to compare plain lowercase ASCII words and digit strings
 import re
 import unicodedata
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _NOT_DIGIT = re.compile(r"\D+")
 
@@ -39,5 +42,63 @@ def is_digit_query(query: str) -> bool:
     return bool(stripped) and bool(digits(stripped)) and not re.search(r"[^\W\d_]", stripped)
 
 
-def like_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+# --- what text input may hold: one policy for every field of every app -------------
+
+# Control characters (but tab, line feed and carriage return in multi-line text), lone
+# surrogates (they cannot be encoded, so PostgreSQL refuses them and pages fail to
+# render them) and the two non-characters U+FFFE/U+FFFF.
+_BAD_IN_LINE = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_BAD_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def text_problem(
+    value: str, *, max_length: int | None = None, multiline: bool = False
+) -> str | None:
+    """Why `value` cannot be stored (a sentence for the user), or None when it can."""
+    bad = (_BAD_IN_TEXT if multiline else _BAD_IN_LINE).search(value)
+    if bad:
+        char = bad.group()
+        if char in "\r\n":
+            return _("Use a single line.")
+        if char == "\x00":
+            return _("Null characters are not allowed.")
+        return _("Remove the invisible or invalid character U+%(code)04X.") % {"code": ord(char)}
+    if max_length is not None and len(value) > max_length:
+        return _("Use at most %(n)d characters (this has %(length)d).") % {
+            "n": max_length,
+            "length": len(value),
+        }
+    return None
+
+
+def clean_text(value, *, field: str, max_length: int | None, multiline: bool = False) -> str:
+    """`value` stripped, or a ValidationError on `field` (not text, bad characters, too long)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError({field: [_("Enter text.")]})
+    value = value.strip()
+    problem = text_problem(value, max_length=max_length, multiline=multiline)
+    if problem:
+        raise ValidationError({field: [problem]})
+    return value
+
+
+# --- what a search may be ------------------------------------------------------------
+
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 12
+
+
+def clean_query(value, *, field: str = "q") -> str:
+    """A search query within bounds (the same in the pages and the API), else a ValidationError."""
+    text = clean_text(value, field=field, max_length=None)
+    if len(text) > MAX_QUERY_LENGTH:
+        raise ValidationError(
+            {field: [_("Search with at most %(n)d characters.") % {"n": MAX_QUERY_LENGTH}]}
+        )
+    if len(fold(text).split()) > MAX_QUERY_WORDS:
+        raise ValidationError(
+            {field: [_("Search with at most %(n)d words.") % {"n": MAX_QUERY_WORDS}]}
+        )
+    return text

@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from .converters import parse_whole_number
 from .errors import EditConflict
 
 
@@ -16,3 +17,18 @@ def lock_current(instance: models.Model, expected_version: int | None) -> models
     if expected_version is not None and current.version != expected_version:
         raise EditConflict(current)
     return current
+
+
+def save_new_version(instance: models.Model, *, update_fields: list[str] | None = None) -> None:
+    """Save a changed record with the next version, so stale editors get a conflict."""
+    instance.version += 1
+    if update_fields is not None:
+        update_fields = [*update_fields, "version"]
+        if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
+            update_fields.append("updated_at")
+    instance.save(update_fields=update_fields)
+
+
+def parse_version(value) -> int | None:
+    """A version number from a form or header ("3"), None when absent or not a number."""
+    return parse_whole_number(value)

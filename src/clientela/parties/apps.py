@@ -8,13 +8,35 @@ class PartiesConfig(AppConfig):
     verbose_name = _("Customers and suppliers")
 
     def ready(self):
-        from clientela.core.navigation import NavEntry, Tab, register_nav, register_tab
-
-        register_nav(NavEntry("customers", _("Customers"), "parties:customers", 200))
-        register_nav(NavEntry("suppliers", _("Suppliers"), "parties:suppliers", 210))
-        register_nav(
-            NavEntry("trash", _("Trash"), "parties:trash", 950, lambda user: user.is_admin),
-            settings=True,
+        from clientela.core.registries import (
+            NavEntry,
+            Tab,
+            TimelineSource,
+            TopbarItem,
+            navigation,
+            tab_registry,
+            timeline_registry,
+            topbar,
         )
-        register_tab("party", Tab("general", _("General"), "parties:detail", 100))
-        register_tab("party", Tab("history", _("History"), "parties:history", 900))
+
+        from .timeline import history_events
+
+        def crm_user(user):
+            return user.can_use_crm
+
+        def admin(user):
+            return user.is_admin
+
+        for key, label, order in (
+            ("customers", _("Customers"), 200),
+            ("suppliers", _("Suppliers"), 210),
+        ):
+            navigation.register(NavEntry(key, label, f"parties:{key}", order, crm_user))
+        navigation.register(
+            NavEntry("trash", _("Trash"), "parties:trash", 950, admin, settings=True)
+        )
+        topbar.register(TopbarItem("search", "parties/_topbar_search.html", 100, crm_user))
+        tabs = tab_registry("party")
+        tabs.register(Tab("general", _("General"), "parties:detail", 100))
+        tabs.register(Tab("history", _("Changes"), "parties:history", 900))
+        timeline_registry("party").register(TimelineSource("changes", history_events, 900))

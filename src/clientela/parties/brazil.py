@@ -58,7 +58,23 @@ def normalize_tax_id(value: str | None, kind: str) -> str | None:
     """Canonical CPF (person) or CNPJ (company); None for empty."""
     if value is None or not str(value).strip():
         return None
-    return normalize_cpf(value) if kind == "person" else normalize_cnpj(value)
+    if kind == "person":
+        if cnpj.is_valid(cnpj.compact(value)):
+            raise ValidationError(
+                _(
+                    "This is a CNPJ, the number of a company: change the kind to Company, "
+                    "or enter the person's CPF."
+                )
+            )
+        return normalize_cpf(value)
+    if cpf.is_valid(cpf.compact(value)) and len(set(cpf.compact(value))) > 1:
+        raise ValidationError(
+            _(
+                "This is a CPF, the number of a person: change the kind to Person, "
+                "or enter the company's CNPJ."
+            )
+        )
+    return normalize_cnpj(value)
 
 
 def alphanumeric_cnpj(query: str) -> str | None:
@@ -81,6 +97,15 @@ def format_tax_id(value: str | None) -> str:
 
 def normalize_phone(value: str, region: str = "BR") -> str:
     """Any common way of writing a phone -> E.164 ('+5511987654321')."""
+    return normalize_phone_with_notice(value, region)[0]
+
+
+def normalize_phone_with_notice(value: str, region: str = "BR") -> tuple[str, str | None]:
+    """(E.164, a notice for the user or None).
+
+    Old Brazilian mobiles of 8 digits ("11 8765-4321", common in data from older
+    systems) are stored with the leading 9 every mobile gained, and the notice says so.
+    """
     text = (value or "").strip()
     if len(text) > 30:
         raise ValidationError(_("This phone number is too long."))
@@ -88,9 +113,33 @@ def normalize_phone(value: str, region: str = "BR") -> str:
         number = phonenumbers.parse(text, region or "BR")
     except phonenumbers.NumberParseException:
         raise ValidationError(_("“%(value)s” is not a phone number.") % {"value": text}) from None
+    notice = None
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError(_("“%(value)s” is not a valid phone number.") % {"value": text})
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        upgraded = _with_ninth_digit(number)
+        if upgraded is None:
+            raise ValidationError(_("“%(value)s” is not a valid phone number.") % {"value": text})
+        number = upgraded
+        notice = _("%(old)s is an old 8-digit mobile: it was saved as %(new)s.") % {
+            "old": text,
+            "new": phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL),
+        }
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), notice
+
+
+def _with_ninth_digit(number: phonenumbers.PhoneNumber) -> phonenumbers.PhoneNumber | None:
+    """A Brazilian 8-digit mobile (area code + 6…9 + 7 digits) with its 9, if that is valid."""
+    national = str(number.national_number)
+    if number.country_code != 55 or len(national) != 10 or national[2] not in "6789":
+        return None
+    candidate = phonenumbers.PhoneNumber(
+        country_code=55, national_number=int(national[:2] + "9" + national[2:])
+    )
+    if phonenumbers.is_valid_number(candidate) and phonenumbers.number_type(candidate) in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        return candidate
+    return None
 
 
 def format_phone(e164: str) -> str:
@@ -122,4 +171,23 @@ def normalize_state(value: str, country: str = "BR") -> str:
     text = (value or "").strip().upper()
     if text and country == "BR" and text not in STATES:
         raise ValidationError(_("Enter a Brazilian state abbreviation (UF), such as SP."))
+    if len(text) > 2:
+        raise ValidationError(_("Enter the state or province as a code of up to 2 letters."))
     return text
+
+
+EXEMPT = "ISENTO"
+
+
+def normalize_registration(value: str, country: str = "BR") -> str:
+    """A state or municipal registration (Inscrição Estadual / Municipal), or ISENTO."""
+    text = " ".join((value or "").split())
+    if not text:
+        return ""
+    if text.upper() in {EXEMPT, "ISENTA", "EXEMPT"}:
+        return EXEMPT
+    if len(text) > 20 or not all(ch.isascii() and (ch.isalnum() or ch in ".-/ ") for ch in text):
+        raise ValidationError(
+            _("Enter the registration number (digits, dots, dashes and slashes) or ISENTO.")
+        )
+    return text.upper()

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from clientela.accounts.access import scope_q
+from clientela.accounts.access import ScopedQuerySet
 from clientela.core.text import digits, fold, is_digit_query, search_words
 
 from .brazil import STATE_CHOICES, alphanumeric_cnpj
@@ -31,16 +31,17 @@ class Like(models.Lookup):
         return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
 
 
-class PartyQuerySet(models.QuerySet):
+class PartyQuerySet(ScopedQuerySet):
+    """Read parties through `restrict(user)` (see accounts.access); the trash through trashed()."""
+
     def alive(self):
         return self.filter(deleted_at__isnull=True)
 
     def trashed(self):
         return self.filter(deleted_at__isnull=False)
 
-    def visible_to(self, user):
-        """Parties in the user's scope and not in the trash."""
-        return self.alive().filter(scope_q(user))
+    def contact_people_of(self, company):
+        return self.filter(employer=company)
 
     def search(self, query: str):
         """Every word must match (see DESIGN.md, "Search q"); digits match phones and tax ids."""
@@ -79,6 +80,12 @@ class Party(models.Model):
     trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
     # NULL, not "", so the unique constraint ignores parties without one.
     tax_id = models.CharField(_("CPF/CNPJ"), max_length=14, null=True, blank=True)  # noqa: DJ001
+    # Companies' Inscrição Estadual / Municipal: a number, or ISENTO (exempt).
+    state_registration = models.CharField(_("state registration"), max_length=20, blank=True)
+    municipal_registration = models.CharField(
+        _("municipal registration"), max_length=20, blank=True
+    )
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     is_customer = models.BooleanField(_("customer"), default=True)
     is_supplier = models.BooleanField(_("supplier"), default=False)
     email = models.EmailField(_("e-mail"), max_length=254, blank=True)
@@ -138,6 +145,8 @@ class Party(models.Model):
     search_digits = models.TextField(default="", editable=False)
 
     objects = PartyQuerySet.as_manager()
+
+    history_entity = "party"
 
     class Meta:
         verbose_name = _("customer or supplier")

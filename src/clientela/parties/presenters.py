@@ -31,7 +31,7 @@ def describe_history(records, user) -> list[tuple]:
         "unit": dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")),
         # Only companies the reader may see are named; others stay "#id".
         "employer": dict(
-            Party.objects.visible_to(user).filter(pk__in=party_ids).values_list("pk", "name")
+            Party.objects.restrict(user).filter(pk__in=party_ids).values_list("pk", "name")
         ),
     }
     result = []

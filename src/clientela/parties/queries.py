@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from clientela.accounts.access import scope_q
+from clientela.core.text import clean_query, clean_text
 
 from .models import Party
 
@@ -24,9 +24,13 @@ def filter_parties(
     unit_id: int | None = None,
     trashed: bool = False,
 ) -> QuerySet:
-    """Parties the user may see, narrowed by the list's filters and search words."""
-    base = Party.objects.trashed() if trashed else Party.objects.alive()
-    queryset = base.filter(scope_q(user)).search(q)
+    """Parties the user may see, narrowed by the list's filters and search words.
+
+    Bad filter text (too long, invisible characters) is a ValidationError, the same
+    for pages and API.
+    """
+    base = Party.objects.trashed().in_scope_of(user) if trashed else Party.objects.restrict(user)
+    queryset = base.search(clean_query(q))
     if kind:
         queryset = queryset.filter(kind=kind)
     for name, value in (
@@ -39,7 +43,9 @@ def filter_parties(
         if value is not None:
             queryset = queryset.filter(**{name: value})
     if city:
-        queryset = queryset.filter(city__iexact=city.replace("\x00", "").strip())
+        city = clean_text(city, field="city", max_length=Party._meta.get_field("city").max_length)
+        queryset = queryset.filter(city__iexact=city)
     if state:
-        queryset = queryset.filter(state=state.replace("\x00", "").strip().upper())
+        state = clean_text(state, field="state", max_length=2)
+        queryset = queryset.filter(state=state.upper())
     return queryset

@@ -5,6 +5,9 @@ whole record first (nothing is stored half), check scope, bump the version
 and record the change.
 """
 
+import datetime
+import functools
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -18,20 +21,26 @@ from clientela.accounts.access import (
     require_admin,
 )
 from clientela.accounts.models import Unit, User
+from clientela.accounts.throttle import Limit, count_refusal, refusals_exhausted
 from clientela.audit.models import Action
 from clientela.audit.services import diff, record_change, snapshot
-from clientela.core.converters import MAX_ID
-from clientela.core.versioning import lock_current
+from clientela.core.converters import parse_whole_number
+from clientela.core.text import clean_text
+from clientela.core.versioning import lock_current, save_new_version
 
 from . import brazil
 from .models import Kind, Party
 
-# The fields a caller may set, in the API's names.
+# The fields a caller may set, in the API's names: the one list the schemas,
+# the form and the history derive theirs from.
 EDITABLE_FIELDS = [
     "kind",
     "name",
     "trade_name",
     "tax_id",
+    "state_registration",
+    "municipal_registration",
+    "birth_date",
     "is_customer",
     "is_supplier",
     "email",
@@ -52,221 +61,258 @@ EDITABLE_FIELDS = [
     "owner_id",
     "unit_id",
 ]
+RELATION_FIELDS = {"owner_id", "unit_id", "employer_id"}
 HISTORY_FIELDS = [
-    name.removesuffix("_id") if name in {"owner_id", "unit_id", "employer_id"} else name
-    for name in EDITABLE_FIELDS
+    name.removesuffix("_id") if name in RELATION_FIELDS else name for name in EDITABLE_FIELDS
 ]
+# Plain text columns, checked against the column's own length.
+LINE_FIELDS = [
+    "name",
+    "trade_name",
+    "street",
+    "number",
+    "complement",
+    "district",
+    "city",
+    "job_title",
+]
+MULTILINE_FIELDS = ["notes"]
+BOOLEAN_FIELDS = ["is_customer", "is_supplier", "is_active"]
 MAX_PHONES = 10
 MAX_TAGS = 20
-NOTES_MAX_LENGTH = Party._meta.get_field("notes").max_length
+MAX_TAG_LENGTH = 40
+EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
+# An agent who keeps hitting CPF/CNPJs registered outside their scope is probing.
+TAX_ID_PROBING = Limit(refusals=10, window=datetime.timedelta(hours=1))
 
 
-def _text(value, field: str, errors: dict) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        errors.setdefault(field, []).append(_("Enter text."))
-        return ""
-    if "\x00" in value:
-        errors.setdefault(field, []).append(_("Null characters are not allowed."))
-        return ""
-    return value.strip()
+def max_length(name: str) -> int | None:
+    return Party._meta.get_field(name).max_length
 
 
-def _clean_phones(value, region: str, errors: dict) -> list[str]:
+class Errors(dict):
+    """{field: [messages]} collected over a whole record, raised at once."""
+
+    def add(self, field: str, message) -> None:
+        messages = self.setdefault(field, [])
+        if str(message) not in messages:
+            messages.append(str(message))
+
+    def absorb(self, exc: ValidationError, field: str) -> None:
+        if hasattr(exc, "error_dict"):
+            for name, messages in exc.message_dict.items():
+                for message in messages:
+                    self.add(name, message)
+        else:
+            for message in exc.messages:
+                self.add(field, message)
+
+    def text(self, data: dict, name: str, *, multiline: bool = False) -> str | None:
+        """data[name] cleaned by the text policy, or None (and an error) when refused."""
+        try:
+            return clean_text(
+                data[name], field=name, max_length=max_length(name), multiline=multiline
+            )
+        except ValidationError as exc:
+            self.absorb(exc, name)
+            return None
+
+
+def _clean_phones(value, region: str, errors: Errors, notices: list[str]) -> list[str]:
     if value in (None, ""):
         return []
     if isinstance(value, str):
-        value = [part for part in value.replace(";", ",").replace("\n", ",").split(",")]
+        value = value.replace(";", ",").replace("\n", ",").split(",")
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        errors.setdefault("phones", []).append(_("Enter a list of phone numbers."))
+        errors.add("phones", _("Enter a list of phone numbers."))
+        return []
+    if len(value) > MAX_PHONES * 2:
+        errors.add("phones", _("At most %(n)d phone numbers.") % {"n": MAX_PHONES})
         return []
     result = []
     for raw in value:
         if not raw.strip():
             continue
         try:
-            number = brazil.normalize_phone(raw, region)
+            number, notice = brazil.normalize_phone_with_notice(raw, region)
         except ValidationError as exc:
-            errors.setdefault("phones", []).extend(exc.messages)
+            errors.absorb(exc, "phones")
             continue
+        if notice:
+            notices.append(notice)
         if number not in result:
             result.append(number)
     if len(result) > MAX_PHONES:
-        errors.setdefault("phones", []).append(
-            _("At most %(n)d phone numbers.") % {"n": MAX_PHONES}
-        )
+        errors.add("phones", _("At most %(n)d phone numbers.") % {"n": MAX_PHONES})
     return result
 
 
-def _clean_tags(value, errors: dict) -> list[str]:
+def _clean_tags(value, errors: Errors) -> list[str]:
     if value in (None, ""):
         return []
     if isinstance(value, str):
         value = value.split(",")
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        errors.setdefault("tags", []).append(_("Enter a list of tags."))
+        errors.add("tags", _("Enter a list of tags."))
         return []
-    if any("\x00" in t for t in value):
-        errors.setdefault("tags", []).append(_("Null characters are not allowed."))
+    if len(value) > MAX_TAGS * 2:
+        errors.add("tags", _("At most %(n)d tags.") % {"n": MAX_TAGS})
         return []
-    tags = list(dict.fromkeys(t.strip() for t in value if t.strip()))
-    if len(tags) > MAX_TAGS or any(len(t) > 40 for t in tags):
-        errors.setdefault("tags", []).append(
-            _("At most %(n)d tags of up to 40 characters each.") % {"n": MAX_TAGS}
-        )
+    tags = []
+    for raw in value:
+        try:
+            tag = clean_text(raw, field="tags", max_length=MAX_TAG_LENGTH)
+        except ValidationError as exc:
+            errors.absorb(exc, "tags")
+            continue
+        if tag and tag not in tags:
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        errors.add("tags", _("At most %(n)d tags.") % {"n": MAX_TAGS})
     return tags
 
 
-def _apply(party: Party, data: dict, actor: User) -> None:
-    """Validate `data` onto `party`, raising one ValidationError with every field's problems."""
-    errors: dict[str, list[str]] = {}
-    unknown = set(data) - set(EDITABLE_FIELDS)
-    for name in sorted(unknown):
-        errors[name] = [_("Unknown field.")]
+def _clean_birth_date(value, errors: Errors) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            errors.add("birth_date", _("Enter a date as YYYY-MM-DD."))
+            return None
+    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+        errors.add("birth_date", _("Enter a date as YYYY-MM-DD."))
+        return None
+    if not EARLIEST_BIRTH_DATE <= value <= timezone.localdate():
+        errors.add("birth_date", _("Enter a date of birth between 1900 and today."))
+        return None
+    return value
+
+
+def _apply(party: Party, data: dict, actor: User) -> list[str]:
+    """Validate `data` onto `party`, raising one ValidationError with every field's problems.
+
+    Returns notices for the user (e.g. an old 8-digit mobile stored with its 9).
+    """
+    errors = Errors()
+    notices: list[str] = []
+    for name in sorted(set(data) - set(EDITABLE_FIELDS)):
+        errors.add(name, _("Unknown field."))
 
     if "kind" in data:
-        party.kind = data["kind"]
-    if party.kind not in Kind.values:
-        errors.setdefault("kind", []).append(_("Choose person or company."))
-    for name in [
-        "name",
-        "trade_name",
-        "street",
-        "number",
-        "complement",
-        "district",
-        "city",
-        "notes",
-        "job_title",
-    ]:
+        if data["kind"] in Kind.values:
+            party.kind = data["kind"]
+        else:
+            errors.add("kind", _("Choose person or company."))
+    for name in LINE_FIELDS + MULTILINE_FIELDS:
         if name in data:
-            setattr(party, name, _text(data[name], name, errors))
-    for name in ["is_customer", "is_supplier", "is_active"]:
+            value = errors.text(data, name, multiline=name in MULTILINE_FIELDS)
+            if value is not None:
+                setattr(party, name, value)
+    for name in BOOLEAN_FIELDS:
         if name in data:
-            if not isinstance(data[name], bool):
-                errors.setdefault(name, []).append(_("Enter true or false."))
-            else:
+            if isinstance(data[name], bool):
                 setattr(party, name, data[name])
+            else:
+                errors.add(name, _("Enter true or false."))
     if "country" in data:
-        party.country = _text(data["country"], "country", errors).upper() or "BR"
-        if len(party.country) != 2 or not party.country.isalpha():
-            errors.setdefault("country", []).append(_("Enter a two-letter country code."))
+        country = errors.text(data, "country")
+        if country is not None:
+            party.country = country.upper() or "BR"
+            if (
+                len(party.country) != 2
+                or not party.country.isascii()
+                or not party.country.isalpha()
+            ):
+                errors.add("country", _("Enter a two-letter country code."))
     country = party.country
     if "email" in data:
-        party.email = _text(data["email"], "email", errors).lower()
-        if party.email:
-            try:
-                validate_email(party.email)
-            except ValidationError:
-                errors.setdefault("email", []).append(_("Enter a valid e-mail address."))
+        email = errors.text(data, "email")
+        if email is not None:
+            party.email = email.lower()
+            if party.email:
+                try:
+                    validate_email(party.email)
+                except ValidationError:
+                    errors.add("email", _("Enter a valid e-mail address."))
     if "phones" in data:
-        party.phones = _clean_phones(data["phones"], country, errors)
+        party.phones = _clean_phones(data["phones"], country, errors, notices)
     if "tags" in data:
         party.tags = _clean_tags(data["tags"], errors)
-    if "zip_code" in data:
-        try:
-            party.zip_code = brazil.normalize_zip(
-                _text(data["zip_code"], "zip_code", errors), country
-            )
-        except ValidationError as exc:
-            errors.setdefault("zip_code", []).extend(exc.messages)
-    if "state" in data:
-        try:
-            party.state = brazil.normalize_state(_text(data["state"], "state", errors), country)
-        except ValidationError as exc:
-            errors.setdefault("state", []).extend(exc.messages)
+    for name, normalize in (
+        ("zip_code", brazil.normalize_zip),
+        ("state", brazil.normalize_state),
+        ("state_registration", brazil.normalize_registration),
+        ("municipal_registration", brazil.normalize_registration),
+    ):
+        if name in data:
+            value = errors.text(data, name) if data[name] is not None else ""
+            if value is not None:
+                try:
+                    setattr(party, name, normalize(value, country))
+                except ValidationError as exc:
+                    errors.absorb(exc, name)
+    if "birth_date" in data:
+        party.birth_date = _clean_birth_date(data["birth_date"], errors)
     if "tax_id" in data or "kind" in data:
         raw = data.get("tax_id", party.tax_id)
         if raw is not None and not isinstance(raw, str):
-            errors.setdefault("tax_id", []).append(_("Enter text."))
+            errors.add("tax_id", _("Enter text."))
         elif party.kind in Kind.values:
             try:
                 party.tax_id = brazil.normalize_tax_id(raw, party.kind)
             except ValidationError as exc:
-                errors.setdefault("tax_id", []).extend(exc.messages)
+                errors.absorb(exc, "tax_id")
 
     _apply_owner_and_unit(party, data, actor, errors)
     _apply_employer(party, data, actor, errors)
-
+    _check_kind_rules(party, errors)
     if not party.name and "name" not in errors:
-        errors.setdefault("name", []).append(_("This field is required."))
-    if len(party.notes) > NOTES_MAX_LENGTH:
-        errors.setdefault("notes", []).append(
-            _("Use at most %(n)d characters.") % {"n": NOTES_MAX_LENGTH}
-        )
-    try:
-        party.full_clean(
-            exclude=[
-                "owner",
-                "unit",
-                "employer",
-                "deleted_by",
-                "tax_id",
-                "state",
-                "zip_code",
-                "email",
-                "phones",
-                "tags",
-                "kind",
-            ],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(
-                m for m in messages if m not in errors.get(field, [])
-            )
+        errors.add("name", _("This field is required."))
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(dict(errors))
+    return notices
 
 
-def _as_id(value, field: str, errors: dict):
+def _as_id(value, field: str, errors: Errors) -> int | None:
     if value is None or value == "":
         return None
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        errors.setdefault(field, []).append(_("Enter a number."))
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        errors.setdefault(field, []).append(_("Enter a number."))
-        return None
-    if not 1 <= number <= MAX_ID:
-        errors.setdefault(field, []).append(_("No such record."))
+    number = parse_whole_number(value)
+    if number is None:
+        errors.add(field, _("Enter a number."))
+    elif number < 1:
+        errors.add(field, _("No such record."))
         return None
     return number
 
 
-def _apply_owner_and_unit(party: Party, data: dict, actor: User, errors: dict) -> None:
+def _apply_owner_and_unit(party: Party, data: dict, actor: User, errors: Errors) -> None:
+    # A value sent back unchanged is no change, even when it is outside the actor's
+    # choices (an owner in another unit, a deactivated unit): GET -> PATCH round-trips.
     if "owner_id" in data:
         owner_id = _as_id(data["owner_id"], "owner_id", errors)
-        if owner_id is not None:
+        if owner_id is not None and owner_id != party.owner_id:
             owner = User.objects.filter(assignable_owners_q(actor), pk=owner_id).first()
             if owner is None:
-                errors.setdefault("owner_id", []).append(
-                    _("Choose an owner among the users you may assign.")
-                )
+                errors.add("owner_id", _("Choose an owner among the users you may assign."))
             else:
                 party.owner = owner
     if party.owner_id is None:
         party.owner = actor
     if "unit_id" in data:
         unit_id = _as_id(data["unit_id"], "unit_id", errors)
-        if unit_id is not None:
+        if unit_id is not None and unit_id != party.unit_id:
             unit = Unit.objects.filter(assignable_units_q(actor), pk=unit_id).first()
             if unit is None:
-                errors.setdefault("unit_id", []).append(
-                    _("Choose one of the business units you may use.")
-                )
+                errors.add("unit_id", _("Choose one of the business units you may use."))
             else:
                 party.unit = unit
     if party.unit_id is None and "unit_id" not in errors:
-        errors["unit_id"] = [_("Choose a business unit.")]
+        errors.add("unit_id", _("Choose a business unit."))
 
 
-def _apply_employer(party: Party, data: dict, actor: User, errors: dict) -> None:
+def _apply_employer(party: Party, data: dict, actor: User, errors: Errors) -> None:
     if "employer_id" not in data:
         return
     employer_id = _as_id(data["employer_id"], "employer_id", errors)
@@ -276,50 +322,133 @@ def _apply_employer(party: Party, data: dict, actor: User, errors: dict) -> None
     if employer_id is None:
         party.employer = None
         return
-    employer = Party.objects.visible_to(actor).filter(pk=employer_id).first()
+    employer = Party.objects.restrict(actor).filter(pk=employer_id).first()
     if employer is None or employer.kind != Kind.COMPANY or employer.pk == party.pk:
-        errors.setdefault("employer_id", []).append(_("Choose a company you can see."))
+        errors.add("employer_id", _("Choose a company you can see."))
     elif party.kind != Kind.PERSON:
-        errors.setdefault("employer_id", []).append(_("Only people work at a company."))
+        errors.add("employer_id", _("Only people work at a company."))
     else:
         party.employer = employer
 
 
-def _check_tax_id_free(party: Party) -> None:
-    """Unique among parties not in the trash; the message says nothing about the other party."""
+def _check_kind_rules(party: Party, errors: Errors) -> None:
+    """Only people work at a company or have a date of birth; only companies have people."""
+    if party.kind == Kind.COMPANY:
+        if party.employer_id is not None and "employer_id" not in errors:
+            errors.add(
+                "kind",
+                _(
+                    "A person who works at a company cannot become a company: "
+                    "remove the company they work at first."
+                ),
+            )
+        if party.birth_date is not None:
+            errors.add("birth_date", _("Only people have a date of birth."))
+    elif party.pk and Party.objects.contact_people_of(party).exists():
+        errors.add(
+            "kind",
+            _(
+                "This company has contact people, so it cannot become a person: "
+                "move them to another company or detach them first."
+            ),
+        )
+
+
+def _check_tax_id_free(party: Party, actor: User) -> None:
+    """Unique among parties not in the trash, without revealing a record the actor cannot see.
+
+    A clash the actor can see is named (with its id, so the page links to it); one they
+    cannot see is only "cannot be used", and repeated refusals of that kind are throttled,
+    so nobody can probe which CPFs are customers anywhere.
+    """
     if not party.tax_id:
         return
-    clash = Party.objects.alive().filter(tax_id=party.tax_id)
-    if party.pk:
-        clash = clash.exclude(pk=party.pk)
-    if clash.exists():
-        raise ValidationError({"tax_id": [_("This CPF/CNPJ is already registered.")]})
+    if refusals_exhausted(_probe_key(actor), TAX_ID_PROBING):
+        raise ValidationError(
+            {"tax_id": [_("Too many CPF/CNPJs refused in a short time. Try again in an hour.")]},
+            code="throttled",
+        )
+    clash = Party.objects.alive().filter(tax_id=party.tax_id).exclude(pk=party.pk).first()
+    if clash is None:
+        return
+    raise tax_id_refusal(clash, actor)
 
 
-def _save(party: Party) -> None:
+def tax_id_refusal(clash: Party, actor: User) -> ValidationError:
+    if Party.objects.restrict(actor).filter(pk=clash.pk).exists():
+        error = ValidationError(
+            _("This CPF/CNPJ is already registered for “%(name)s” (#%(id)d).")
+            % {"name": clash.name, "id": clash.pk},
+            code="tax_id_taken",
+            params={"party_id": clash.pk},
+        )
+    else:
+        error = ValidationError(
+            _(
+                "This CPF/CNPJ cannot be used: it belongs to a record you cannot see. "
+                "Ask a manager or an administrator."
+            ),
+            code="tax_id_unavailable",
+        )
+    return ValidationError({"tax_id": [error]})
+
+
+def _probe_key(actor: User) -> str:
+    return f"taxid:{actor.pk}"
+
+
+def _counting_probes(func):
+    """Count a refusal of a CPF/CNPJ the actor cannot see, after the refused transaction
+    rolled back (counted inside it, the count would roll back too)."""
+
+    @functools.wraps(func)
+    def wrapper(*, actor: User, **kwargs):
+        try:
+            return func(actor=actor, **kwargs)
+        except ValidationError as exc:
+            errors = getattr(exc, "error_dict", {}).get("tax_id", [])
+            if any(error.code == "tax_id_unavailable" for error in errors):
+                count_refusal(_probe_key(actor), TAX_ID_PROBING)
+            raise
+
+    return wrapper
+
+
+def _save(party: Party, actor: User, *, new_version: bool = False) -> None:
     party.refresh_search_columns()
     try:
         with transaction.atomic():
-            party.save()
+            if new_version:
+                save_new_version(party)
+            else:
+                party.save()
     except IntegrityError:
         # Another request registered the same CPF/CNPJ between our check and our insert.
-        raise ValidationError({"tax_id": [_("This CPF/CNPJ is already registered.")]}) from None
+        clash = Party.objects.alive().filter(tax_id=party.tax_id).exclude(pk=party.pk).first()
+        if clash is None:
+            raise
+        raise tax_id_refusal(clash, actor) from None
 
 
 def _history(party: Party) -> dict:
     return snapshot(party, HISTORY_FIELDS)
 
 
+@_counting_probes
 @transaction.atomic
 def party_create(*, actor: User, data: dict, default_unit_id: int | None = None) -> Party:
     party = Party(owner=actor)
-    if "unit_id" not in data and default_unit_id is not None:
-        data = {**data, "unit_id": default_unit_id}
-    _apply(party, data, actor)
-    _check_tax_id_free(party)
-    _save(party)
+    data = dict(data)
+    if data.get("unit_id") is None and default_unit_id is not None:
+        data["unit_id"] = default_unit_id
+    if data.get("is_customer") is None:
+        # Contact people of a company are neither customers nor suppliers by default.
+        data["is_customer"] = not data.get("employer_id")
+    party.notices = _apply(party, data, actor)
+    _check_tax_id_free(party, actor)
+    _save(party, actor)
     record_change(
-        entity="party",
+        entity=Party.history_entity,
         object_id=party.pk,
         action=Action.CREATE,
         actor=actor,
@@ -328,6 +457,7 @@ def party_create(*, actor: User, data: dict, default_unit_id: int | None = None)
     return party
 
 
+@_counting_probes
 @transaction.atomic
 def party_update(*, actor: User, party: Party, data: dict, version: int | None = None) -> Party:
     """Change a party the actor can see (the caller fetched it through the scope)."""
@@ -335,14 +465,18 @@ def party_update(*, actor: User, party: Party, data: dict, version: int | None =
     if current.in_trash:
         raise ValidationError(_("This record is in the trash."))
     before = _history(current)
-    _apply(current, data, actor)
-    _check_tax_id_free(current)
+    current.notices = _apply(current, data, actor)
+    if "tax_id" in data or "kind" in data:
+        _check_tax_id_free(current, actor)
     changes = diff(before, _history(current))
     if changes:
-        current.version += 1
-        _save(current)
+        _save(current, actor, new_version=True)
         record_change(
-            entity="party", object_id=current.pk, action=Action.UPDATE, actor=actor, changes=changes
+            entity=Party.history_entity,
+            object_id=current.pk,
+            action=Action.UPDATE,
+            actor=actor,
+            changes=changes,
         )
     return current
 
@@ -361,10 +495,13 @@ def _move(party: Party, *, to_trash: bool, actor: User) -> Party:
     """Into or out of the trash, with a new version and a history record."""
     party.deleted_at = timezone.now() if to_trash else None
     party.deleted_by = actor if to_trash else None
-    party.version += 1
-    party.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
-    action = Action.DELETE if to_trash else Action.RESTORE
-    record_change(entity="party", object_id=party.pk, action=action, actor=actor)
+    save_new_version(party, update_fields=["deleted_at", "deleted_by"])
+    record_change(
+        entity=Party.history_entity,
+        object_id=party.pk,
+        action=Action.DELETE if to_trash else Action.RESTORE,
+        actor=actor,
+    )
     return party
 
 
@@ -374,7 +511,19 @@ def party_restore(*, actor: User, party: Party) -> Party:
     current = lock_current(party, None)
     if not current.in_trash:
         return current
-    _check_tax_id_free(current)
+    if current.tax_id:
+        clash = Party.objects.alive().filter(tax_id=current.tax_id).first()
+        if clash is not None:
+            raise ValidationError(
+                _(
+                    "“%(name)s” cannot be restored: its CPF/CNPJ is now registered for "
+                    "“%(other)s” (#%(id)d). Change or remove the CPF/CNPJ of one of them, "
+                    "or merge them by hand, then restore again."
+                )
+                % {"name": current.name, "other": clash.name, "id": clash.pk},
+                code="tax_id_taken",
+                params={"party_id": clash.pk},
+            )
     return _move(current, to_trash=False, actor=actor)
 
 
@@ -386,12 +535,11 @@ def party_purge(*, actor: User, party: Party) -> None:
     if not current.in_trash:
         raise ValidationError(_("Only records in the trash can be purged."))
     # Its contact people stay, no longer attached to it; each change is recorded.
-    for contact in Party.objects.filter(employer=current).select_for_update():
+    for contact in Party.objects.contact_people_of(current).select_for_update():
         contact.employer = None
-        contact.version += 1
-        contact.save(update_fields=["employer", "version", "updated_at"])
+        save_new_version(contact, update_fields=["employer"])
         record_change(
-            entity="party",
+            entity=Party.history_entity,
             object_id=contact.pk,
             action=Action.UPDATE,
             actor=actor,
@@ -399,4 +547,4 @@ def party_purge(*, actor: User, party: Party) -> None:
         )
     pk = current.pk
     current.delete()
-    record_change(entity="party", object_id=pk, action=Action.PURGE, actor=actor)
+    record_change(entity=Party.history_entity, object_id=pk, action=Action.PURGE, actor=actor)

@@ -3,28 +3,24 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from clientela.accounts.access import (
-    can_delete_records,
-    get_visible_or_404,
-    require_admin,
-    require_crm_access,
-)
-from clientela.accounts.units import current_unit
-from clientela.audit.services import history_for
+from clientela.accounts.access import can_delete_records, require_admin, require_crm_access
+from clientela.accounts.units import current_unit, default_unit_id, switchable_units
+from clientela.audit.services import history_of, last_actor_id
 from clientela.core.converters import parse_record_id
 from clientela.core.errors import EditConflict
-from clientela.core.forms import add_service_errors
-from clientela.core.navigation import tabs_for
-from clientela.core.pagination import DEFAULT_LIMIT, paginate
+from clientela.core.forms import add_service_errors, keep_input_after_conflict
+from clientela.core.pagination import DEFAULT_LIMIT, Page, paginate
+from clientela.core.registries import tabs_for
+from clientela.core.versioning import parse_version
 
-from . import services
+from . import selectors, services
 from .forms import PartyFilterForm, PartyForm, party_initial
 from .models import Kind, Party
 from .presenters import describe_history
@@ -35,27 +31,39 @@ LIST_ROLES = {
     "customers": {"title": gettext_lazy("Customers"), "nav": "customers", "is_customer": True},
     "suppliers": {"title": gettext_lazy("Suppliers"), "nav": "suppliers", "is_supplier": True},
 }
+HISTORY_PAGE_SIZE = 200
 
 
-def _crm(request):
-    require_crm_access(request.user)
-    return request.user
+def nav_key(party: Party | None) -> str:
+    """The navigation entry a party's pages belong to."""
+    if party is not None and party.is_supplier and not party.is_customer:
+        return "suppliers"
+    return "customers"
 
 
-def _visible_party(request, pk: int) -> Party:
-    user = _crm(request)
-    return get_visible_or_404(Party.objects.alive().select_related("owner", "unit"), user, pk=pk)
+def render_party_tab(request, party: Party, *, tab: str, template: str, context=None):
+    """Render one tab of the party page: the header, the tab bar and the tab's own context.
 
-
-def _visible_employer(user, party: Party) -> Party | None:
-    """The company a contact person works at, if the user may see it (else it stays hidden)."""
-    if party.employer_id is None:
-        return None
-    return Party.objects.visible_to(user).filter(pk=party.employer_id).first()
+    Other apps' tabs (the relationship log, documents, payments…) fetch the party with
+    `selectors.visible_party` and call this, so no tab rebuilds the header.
+    """
+    return render(
+        request,
+        template,
+        {
+            "party": party,
+            "tab": tab,
+            "tabs": tabs_for("party", request.user, party),
+            "can_delete": can_delete_records(request.user),
+            "nav_active": nav_key(party),
+            **(context or {}),
+        },
+    )
 
 
 def party_list(request, role: str = "all"):
-    user = _crm(request)
+    user = request.user
+    require_crm_access(user)
     config = LIST_ROLES[role]
     form = PartyFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -63,47 +71,43 @@ def party_list(request, role: str = "all"):
     unit_filter = filters.get("unit") or (str(unit.pk) if unit else "all")
     status = filters.get("status") or "active"
     sort = filters.get("sort") or "name"
-    queryset = filter_parties(
-        user,
-        q=filters.get("q", ""),
-        kind=filters.get("kind") or None,
-        is_customer=config.get("is_customer"),
-        is_supplier=config.get("is_supplier"),
-        is_active={"active": True, "inactive": False}.get(status),
-        city=filters.get("city") or None,
-        state=filters.get("state") or None,
-        owner_id=user.pk if filters.get("mine") else None,
-        unit_id=parse_record_id(unit_filter),  # "all": no filter
-    ).select_related("owner")
-    try:
-        page = paginate(
-            queryset,
-            sort_field=SORTS[sort.lstrip("-")],
-            descending=sort.startswith("-"),
-            limit=DEFAULT_LIMIT,
-            cursor=filters.get("cursor") or None,
-            ids_first=True,
-        )
-    except ValidationError:
-        page = paginate(
-            queryset,
-            sort_field=SORTS["name"],
-            descending=False,
-            limit=DEFAULT_LIMIT,
-            cursor=None,
-            ids_first=True,
-        )
+    page = Page(items=[], count=0, next_cursor=None, limit=DEFAULT_LIMIT)
+    search_error = None
+    if form.is_bound and not form.is_valid():
+        search_error = " ".join(e for errors in form.errors.values() for e in errors)
+    else:
+        try:
+            queryset = filter_parties(
+                user,
+                q=filters.get("q", ""),
+                kind=filters.get("kind") or None,
+                is_customer=config.get("is_customer"),
+                is_supplier=config.get("is_supplier"),
+                is_active={"active": True, "inactive": False}.get(status),
+                city=filters.get("city") or None,
+                state=filters.get("state") or None,
+                owner_id=user.pk if filters.get("mine") else None,
+                unit_id=parse_record_id(unit_filter),  # "all": no filter
+            ).select_related("owner")
+            page = _page_or_first(queryset, sort, filters.get("cursor") or None)
+        except ValidationError as exc:
+            search_error = " ".join(exc.messages)
     query = request.GET.copy()
     query.pop("cursor", None)
+    all_units_query = query.copy()
+    all_units_query["unit"] = "all"
     context = {
         "title": config["title"],
         "nav_active": config["nav"],
         "role": role,
         "form": form,
         "page": page,
+        "search_error": search_error,
         "status": status,
         "unit_filter": unit_filter,
+        "unit_choices": switchable_units(user),
         "query_without_cursor": query.urlencode(),
+        "all_units_query": all_units_query.urlencode(),
         "global_q": filters.get("q", ""),
         "list_url": request.path,
         "is_first_page": not filters.get("cursor"),
@@ -117,34 +121,67 @@ def party_list(request, role: str = "all"):
     return response
 
 
+def _page_or_first(queryset, sort: str, cursor: str | None) -> Page:
+    """The page after `cursor`; a broken cursor (an edited address) gives the first page."""
+    options = {
+        "sort_field": SORTS[sort.lstrip("-")],
+        "descending": sort.startswith("-"),
+        "limit": DEFAULT_LIMIT,
+        "ids_first": True,
+    }
+    try:
+        return paginate(queryset, cursor=cursor, **options)
+    except ValidationError:
+        if cursor is None:
+            raise
+        return paginate(queryset, cursor=None, **options)
+
+
+def _say_notices(request, party: Party) -> None:
+    for notice in getattr(party, "notices", []):
+        messages.info(request, notice)
+
+
+def _existing_party_link(exc: ValidationError) -> int | None:
+    """The id of the visible party a refused CPF/CNPJ belongs to (see services.tax_id_refusal)."""
+    for error in getattr(exc, "error_dict", {}).get("tax_id", []):
+        if error.code == "tax_id_taken" and error.params:
+            return error.params.get("party_id")
+    return None
+
+
 def party_create(request):
-    user = _crm(request)
-    unit = current_unit(request)
+    user = request.user
+    require_crm_access(user)
     initial = {
         "kind": Kind.PERSON,
         "is_customer": True,
         "is_active": True,
         "country": "BR",
         "owner_id": user.pk,
-        "unit_id": unit.pk if unit else None,
+        "unit_id": default_unit_id(user, current_unit(request)),
     }
     employer = None
     employer_id = parse_record_id(request.GET.get("employer"))
     if employer_id is not None:
-        employer = get_visible_or_404(
-            Party.objects.alive(), user, pk=employer_id, kind=Kind.COMPANY
+        employer = selectors.visible_company(user, employer_id)
+        # A contact person is neither a customer nor a supplier until someone says so.
+        initial.update(
+            employer_id=employer.pk, kind=Kind.PERSON, unit_id=employer.unit_id, is_customer=False
         )
-        initial.update(employer_id=employer.pk, kind=Kind.PERSON, unit_id=employer.unit_id)
     if request.GET.get("role") == "suppliers":
         initial.update(is_customer=False, is_supplier=True)
     form = PartyForm(request.POST or None, initial=initial, actor=user)
+    existing_id = None
     if request.method == "POST" and form.is_valid():
         try:
             party = services.party_create(actor=user, data=form.service_data())
         except ValidationError as exc:
             add_service_errors(form, exc)
+            existing_id = _existing_party_link(exc)
         else:
             messages.success(request, _("“%(name)s” was saved.") % {"name": party.name})
+            _say_notices(request, party)
             return redirect("parties:detail", pk=party.pk)
     return render(
         request,
@@ -153,59 +190,65 @@ def party_create(request):
             "form": form,
             "party": None,
             "employer": employer,
-            "nav_active": "customers",
+            "existing_id": existing_id,
+            "cancel_url": reverse(
+                "parties:suppliers"
+                if request.GET.get("role") == "suppliers"
+                else "parties:customers"
+            ),
+            "nav_active": "suppliers" if request.GET.get("role") == "suppliers" else "customers",
         },
     )
 
 
 def party_detail(request, pk: int):
-    party = _visible_party(request, pk)
+    party = selectors.visible_party(
+        request.user, pk, queryset=Party.objects.select_related("owner", "unit")
+    )
     contacts = []
     if party.kind == Kind.COMPANY:
-        contacts = list(
-            Party.objects.visible_to(request.user)
-            .filter(employer=party)
-            .order_by("sort_name", "id")[:50]
-        )
-    employer = _visible_employer(request.user, party)
-    return render(
+        contacts = list(selectors.contact_people(request.user, party)[:50])
+    return render_party_tab(
         request,
-        "parties/detail.html",
-        {
-            "party": party,
-            "employer": employer,
+        party,
+        tab="general",
+        template="parties/detail.html",
+        context={
+            "employer": selectors.visible_employer(request.user, party),
             "contacts": contacts,
-            "tab": "general",
-            "tabs": tabs_for("party", request.user, party),
-            "can_delete": can_delete_records(request.user),
-            "nav_active": "customers" if party.is_customer else "suppliers",
         },
     )
 
 
 def party_edit(request, pk: int):
-    party = _visible_party(request, pk)
-    form = PartyForm(request.POST or None, initial=party_initial(party), actor=request.user)
+    user = request.user
+    party = selectors.visible_party(
+        user, pk, queryset=Party.objects.select_related("owner", "unit")
+    )
+    form = PartyForm(request.POST or None, initial=party_initial(party), actor=user, party=party)
     conflict = None
+    existing_id = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.party_update(
-                actor=request.user,
+            saved = services.party_update(
+                actor=user,
                 party=party,
                 data=form.service_data(),
                 version=form.cleaned_data.get("version"),
             )
         except EditConflict as exc:
-            conflict = exc.current
-            form.add_error(None, str(exc.message))
-            # Their input stays in the form; the version moves on so a second,
-            # informed save can go through.
-            form.data = form.data.copy()
-            form.data["version"] = str(conflict.version)
+            conflict = keep_input_after_conflict(
+                form,
+                exc,
+                party_initial(exc.current),
+                by_yourself=last_actor_id(exc.current) == user.pk,
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
+            existing_id = _existing_party_link(exc)
         else:
-            messages.success(request, _("“%(name)s” was saved.") % {"name": party.name})
+            messages.success(request, _("“%(name)s” was saved.") % {"name": saved.name})
+            _say_notices(request, saved)
             return redirect("parties:detail", pk=party.pk)
     return render(
         request,
@@ -214,75 +257,46 @@ def party_edit(request, pk: int):
             "form": form,
             "party": party,
             "conflict": conflict,
-            "conflict_values": _differences(form, party_initial(conflict)) if conflict else None,
-            "employer": _visible_employer(request.user, party),
-            "nav_active": "customers",
+            "existing_id": existing_id,
+            "employer": selectors.visible_employer(user, party),
+            "cancel_url": reverse("parties:detail", kwargs={"pk": party.pk}),
+            "nav_active": nav_key(party),
         },
     )
 
 
-def _differences(form, current: dict) -> list[tuple[str, str]]:
-    """(label, saved value) for each visible field where the saved value differs from the input."""
-    rows = []
-    for name, value in current.items():
-        field = form.fields.get(name)
-        if field is None or field.widget.is_hidden:
-            continue
-        submitted = form.data.get(name, "")
-        if isinstance(value, bool):
-            differs = value != (submitted in ("on", "true", "True", "1"))
-        else:
-            differs = str(value or "") != str(submitted or "")
-        if differs:
-            shown = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
-            rows.append((str(field.label), shown))
-    return rows
-
-
 @require_POST
 def party_delete(request, pk: int):
-    party = _visible_party(request, pk)
-    version = request.POST.get("version")
+    party = selectors.visible_party(request.user, pk)
     try:
         services.party_trash(
-            actor=request.user,
-            party=party,
-            version=int(version) if version and version.isdigit() else None,
+            actor=request.user, party=party, version=parse_version(request.POST.get("version"))
         )
     except EditConflict as exc:
         messages.error(request, str(exc.message))
         return redirect("parties:detail", pk=party.pk)
     messages.success(request, _("“%(name)s” was moved to the trash.") % {"name": party.name})
-    return redirect("parties:customers" if party.is_customer else "parties:suppliers")
+    return redirect("parties:" + nav_key(party))
 
 
 def party_history(request, pk: int):
-    party = _visible_party(request, pk)
-    records = list(history_for("party", party.pk)[:200])
-    return render(
+    party = selectors.visible_party(request.user, pk)
+    records = list(history_of(party)[:HISTORY_PAGE_SIZE])
+    return render_party_tab(
         request,
-        "parties/history.html",
-        {
-            "party": party,
-            "tab": "history",
-            "tabs": tabs_for("party", request.user, party),
-            "records": describe_history(records, request.user),
-            "can_delete": can_delete_records(request.user),
-        },
+        party,
+        tab="history",
+        template="parties/history.html",
+        context={"records": describe_history(records, request.user)},
     )
 
 
 # --- trash (admins) -------------------------------------------------------------
 
 
-def _admin(request):
-    _crm(request)
-    require_admin(request.user)
-    return request.user
-
-
 def trash(request):
-    _admin(request)
+    require_crm_access(request.user)
+    require_admin(request.user)
     cursor = request.GET.get("cursor") or None
     queryset = Party.objects.trashed().select_related("deleted_by")
     try:
@@ -294,17 +308,13 @@ def trash(request):
     return render(request, "parties/trash.html", {"page": page, "nav_active": "trash"})
 
 
-def _trashed(request, pk: int) -> Party:
-    _admin(request)
-    return get_object_or_404(Party.objects.trashed(), pk=pk)
-
-
 @require_POST
 def trash_restore(request, pk: int):
-    party = _trashed(request, pk)
+    party = selectors.trashed_party(request.user, pk)
     try:
         services.party_restore(actor=request.user, party=party)
     except ValidationError as exc:
+        # A lasting message (not a toast): it says what to do next.
         messages.error(request, " ".join(exc.messages))
         return redirect("parties:trash")
     messages.success(request, _("“%(name)s” was restored.") % {"name": party.name})
@@ -313,12 +323,14 @@ def trash_restore(request, pk: int):
 
 @require_POST
 def trash_purge(request, pk: int):
-    party = _trashed(request, pk)
+    party = selectors.trashed_party(request.user, pk)
     name = party.name
     try:
         services.party_purge(actor=request.user, party=party)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        messages.error(
+            request, " ".join(getattr(exc, "messages", [str(exc)])), extra_tags="lasting"
+        )
     else:
         messages.success(request, _("“%(name)s” was deleted for good.") % {"name": name})
     return redirect(reverse("parties:trash"))

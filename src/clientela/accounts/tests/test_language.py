@@ -6,7 +6,7 @@ Translations come and go; these tests read the Content-Language header and <html
 import pytest
 from django.test import Client
 
-from clientela.accounts.services import token_create
+from clientela.accounts.tokens import token_create
 from conftest import PASSWORD
 
 
@@ -60,7 +60,7 @@ def test_the_api_answers_in_the_language_too(client, agent_own):
 
 
 def test_the_switch_sets_a_cookie_for_an_anonymous_visitor(client, db):
-    response = client.post("/language/", {"language": "en", "next": "/accounts/login/"})
+    response = client.post("/accounts/language/", {"language": "en", "next": "/accounts/login/"})
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/"
@@ -69,7 +69,7 @@ def test_the_switch_sets_a_cookie_for_an_anonymous_visitor(client, db):
 
 
 def test_the_switch_is_saved_on_a_logged_in_user(login, agent_own):
-    login(agent_own).post("/language/", {"language": "en", "next": "/accounts/profile/"})
+    login(agent_own).post("/accounts/language/", {"language": "en", "next": "/accounts/profile/"})
 
     agent_own.refresh_from_db()
     assert agent_own.language == "en"
@@ -81,7 +81,7 @@ def test_the_switch_is_saved_on_a_logged_in_user(login, agent_own):
 
 
 def test_the_switch_works_for_a_user_without_crm_access(login, outsider):
-    login(outsider).post("/language/", {"language": "en"})
+    login(outsider).post("/accounts/language/", {"language": "en"})
 
     outsider.refresh_from_db()
     assert outsider.language == "en"
@@ -90,7 +90,7 @@ def test_the_switch_works_for_a_user_without_crm_access(login, outsider):
 def test_the_switch_ignores_an_unknown_language(client, agent_own):
     client.force_login(agent_own)
 
-    response = client.post("/language/", {"language": "xx"})
+    response = client.post("/accounts/language/", {"language": "xx"})
 
     assert response.status_code == 302
     assert "clientela_language" not in client.cookies
@@ -99,13 +99,13 @@ def test_the_switch_ignores_an_unknown_language(client, agent_own):
 
 
 def test_the_switch_never_redirects_to_another_site(client, db):
-    response = client.post("/language/", {"language": "en", "next": "https://evil.example/"})
+    response = client.post("/accounts/language/", {"language": "en", "next": "https://evil.example/"})
 
     assert response["Location"] == "/"
 
 
 def test_the_switch_refuses_a_get(client, db):
-    assert client.get("/language/?language=en").status_code == 405
+    assert client.get("/accounts/language/?language=en").status_code == 405
 
 
 def test_the_api_follows_the_users_setting_with_a_token_too(client, agent_own):

@@ -5,7 +5,8 @@ import json
 from django.test import Client
 
 from clientela.accounts.models import ApiToken, User
-from clientela.accounts.services import token_create, user_update
+from clientela.accounts.services import user_update
+from clientela.accounts.tokens import token_create
 from clientela.audit.models import ChangeRecord
 from conftest import PASSWORD
 

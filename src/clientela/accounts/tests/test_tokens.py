@@ -3,7 +3,7 @@
 from django.test import Client
 
 from clientela.accounts.models import ApiToken, hash_token
-from clientela.accounts.services import token_create
+from clientela.accounts.tokens import token_create
 
 
 def test_a_new_token_is_shown_once_and_stored_hashed(login, outsider):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from clientela.accounts.services import token_create
+from clientela.accounts.tokens import token_create
 
 
 class Api:

@@ -6,7 +6,8 @@ import time_machine
 from django.test import Client
 
 from clientela.accounts.models import ApiToken, User, hash_token
-from clientela.accounts.services import token_create, token_revoke, user_update
+from clientela.accounts.services import user_update
+from clientela.accounts.tokens import token_create, token_revoke
 from clientela.parties.models import Party
 
 

@@ -86,7 +86,7 @@ def test_filters_narrow_but_never_widen_the_scope(
 ):
     target_pk = request.getfixturevalue(target).pk
     user = personas[persona]
-    visible = Party.objects.visible_to(user)
+    visible = Party.objects.restrict(user)
     expected = {p.pk for p in visible if getattr(p, filter_name) == target_pk}
 
     narrowed = ids(api(user).get("/api/v1/parties", {filter_name: target_pk}))

@@ -408,7 +408,7 @@ def test_an_agent_may_not_delete(api, agent_own, party_own):
 # --- CPF/CNPJ uniqueness ---------------------------------------------------------------------
 
 
-def test_a_taken_tax_id_is_refused_with_the_same_words_whether_or_not_one_sees_the_other(
+def test_a_taken_tax_id_is_named_to_who_sees_it_and_revealed_to_nobody_else(
     api, agent_own, agent_unit_b, party_own, counts
 ):
     before = counts()
@@ -418,10 +418,13 @@ def test_a_taken_tax_id_is_refused_with_the_same_words_whether_or_not_one_sees_t
     unseen = api(agent_unit_b).post("/api/v1/parties", body)
 
     assert seen_by_owner.status_code == unseen.status_code == 422
-    assert seen_by_owner.json() == unseen.json()
-    assert error_fields(unseen) == {"tax_id"}
+    assert error_fields(unseen) == error_fields(seen_by_owner) == {"tax_id"}
+    assert seen_by_owner.json()["errors"]["tax_id"] == [
+        f"This CPF/CNPJ is already registered for “João da Silva” (#{party_own.pk})."
+    ]
     assert "João" not in unseen.content.decode()
-    assert str(party_own.pk) not in unseen.json()["errors"]["tax_id"][0]
+    assert str(party_own.pk) not in unseen.content.decode()
+    assert unseen.json()["errors"]["tax_id"][0].startswith("This CPF/CNPJ cannot be used")
     assert counts() == before
 
 
@@ -487,5 +490,10 @@ def test_a_round_trip_works_for_a_contact_whose_company_one_cannot_see(
 
     response = client.patch(f"/api/v1/parties/{party_own.pk}", {**current, "city": "Santos"})
 
+    # The company stays hidden from the agent (null, flagged), and stays attached.
+    assert current["employer_id"] is None and current["employer_hidden"] is True
     assert response.status_code == 200, response.json()
-    assert response.json()["employer_id"] == party_matriz.pk
+    assert response.json()["employer_id"] is None
+    assert response.json()["employer_hidden"] is True
+    party_own.refresh_from_db()
+    assert (party_own.employer_id, party_own.city) == (party_matriz.pk, "Santos")

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from clientela.accounts.models import Role, User
-from clientela.accounts.services import token_create
+from clientela.accounts.tokens import token_create
 from conftest import make_user
 
 NEW = {

@@ -80,7 +80,9 @@ def test_a_tax_id_is_unique_among_parties_not_in_the_trash(admin, party_own, uni
             actor=admin, data={"name": "Outro", "tax_id": "52998224725", "unit_id": unit_matriz.pk}
         )
 
-    assert refused.value.message_dict == {"tax_id": ["This CPF/CNPJ is already registered."]}
+    assert refused.value.message_dict == {
+        "tax_id": [f"This CPF/CNPJ is already registered for “João da Silva” (#{party_own.pk})."]
+    }
 
 
 def test_changing_a_tax_id_to_a_taken_one_is_refused(admin, party_own, party_filial):
@@ -116,28 +118,77 @@ def test_restoring_a_party_whose_tax_id_is_taken_is_refused_clearly(
         f"/parties/trash/{party_own.pk}/restore/", headers={"accept-language": "en"}, follow=True
     )
 
-    assert "This CPF/CNPJ is already registered." in response.content.decode()
+    page = response.content.decode()
+    # A lasting alert (not a vanishing toast) that names the other record and says what to do.
+    assert 'class="alert error"' in page
+    assert "cannot be restored: its CPF/CNPJ is now registered for “João Novo”" in page
+    assert "then restore again" in page
     party_own.refresh_from_db()
     assert party_own.in_trash
 
 
-def test_the_uniqueness_refusal_reads_the_same_whether_or_not_the_other_is_visible(
-    login, agent_own, agent_unit_b, party_own, unit_matriz, unit_filial
+def test_a_taken_tax_id_links_to_the_record_when_one_can_see_it(
+    login, agent_own, party_own, unit_matriz
 ):
-    def refusal(user, unit):
-        response = login(user).post(
-            "/parties/new/",
-            {"kind": "person", "name": "Outro João", "tax_id": "529.982.247-25",
-             "owner_id": user.pk, "unit_id": unit.pk, "is_customer": "on"},
-            headers={"accept-language": "en"},
-        )  # fmt: skip
-        assert response.status_code == 200
-        return response.context["form"].errors.as_data(), response.content.decode()
+    response = login(agent_own).post(
+        "/parties/new/",
+        {"kind": "person", "name": "Outro João", "tax_id": "529.982.247-25",
+         "owner_id": agent_own.pk, "unit_id": unit_matriz.pk, "is_customer": "on"},
+        headers={"accept-language": "en"},
+    )  # fmt: skip
 
-    sees_it, page_seeing = refusal(agent_own, unit_matriz)
-    blind, page_blind = refusal(agent_unit_b, unit_filial)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "already registered for “João da Silva”" in page
+    assert f'href="/parties/{party_own.pk}/"' in page
 
-    assert [e.messages for e in sees_it["tax_id"]] == [e.messages for e in blind["tax_id"]]
-    assert [e.messages for e in blind["tax_id"]] == [["This CPF/CNPJ is already registered."]]
-    assert "João da Silva" not in page_blind
+
+def test_a_taken_tax_id_outside_ones_scope_reveals_nothing(
+    login, agent_unit_b, party_own, unit_filial
+):
+    response = login(agent_unit_b).post(
+        "/parties/new/",
+        {"kind": "person", "name": "Outro João", "tax_id": "529.982.247-25",
+         "owner_id": agent_unit_b.pk, "unit_id": unit_filial.pk, "is_customer": "on"},
+        headers={"accept-language": "en"},
+    )  # fmt: skip
+
+    page = response.content.decode()
+    errors = response.context["form"].errors.as_data()
+    assert [e.messages for e in errors["tax_id"]] == [
+        [
+            "This CPF/CNPJ cannot be used: it belongs to a record you cannot see. "
+            "Ask a manager or an administrator."
+        ]
+    ]
+    assert "João da Silva" not in page
+    assert f"/parties/{party_own.pk}/" not in page
+    assert f"#{party_own.pk}" not in page
     assert Party.objects.filter(tax_id="52998224725").count() == 1
+
+
+def test_probing_tax_ids_outside_ones_scope_is_throttled(agent_unit_b, party_own, unit_filial):
+    def attempt(tax_id):
+        with translation.override("en"), pytest.raises(ValidationError) as refused:
+            services.party_create(
+                actor=agent_unit_b,
+                data={"name": "Sonda", "tax_id": tax_id, "unit_id": unit_filial.pk},
+            )
+        return refused.value.message_dict["tax_id"][0]
+
+    for _ in range(services.TAX_ID_PROBING.refusals):
+        assert attempt("529.982.247-25").startswith("This CPF/CNPJ cannot be used")
+
+    # Now even a CPF nobody has is refused without being looked up.
+    assert attempt("390.533.447-05").startswith("Too many CPF/CNPJs refused")
+    assert not Party.objects.filter(name="Sonda").exists()
+
+
+def test_refusals_of_visible_records_are_not_counted_as_probing(agent_own, party_own, unit_matriz):
+    for _ in range(services.TAX_ID_PROBING.refusals + 2):
+        with pytest.raises(ValidationError) as refused:
+            services.party_create(
+                actor=agent_own,
+                data={"name": "Duplicado", "tax_id": "52998224725", "unit_id": unit_matriz.pk},
+            )
+        assert refused.value.error_dict["tax_id"][0].code == "tax_id_taken"

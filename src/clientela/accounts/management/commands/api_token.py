@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from clientela.accounts.models import User
-from clientela.accounts.services import token_create
+from clientela.accounts.tokens import token_create
 
 
 class Command(BaseCommand):

@@ -2,8 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "core"
+app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("language/", views.set_language, name="set_language"),
 ]

@@ -12,10 +12,10 @@ from django.db import transaction
 
 from clientela.accounts.models import Role, Scope, Unit, User
 from clientela.accounts.services import ensure_default_unit, unit_create, user_create
+from clientela.parties.models import Party
+from clientela.parties.services import party_create
 
 from .fake_data import PartyFaker
-from .models import Party
-from .services import party_create
 
 DEMO_SEED = 2024
 SECOND_UNIT_NAME = "Filial Campinas"

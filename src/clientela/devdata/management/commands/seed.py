@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from clientela.accounts.models import Role, Scope, Unit, User
 from clientela.accounts.services import ensure_default_unit
-from clientela.parties.fake_data import PartyFaker
+from clientela.devdata.fake_data import PartyFaker
 from clientela.parties.models import Party
 
 SECOND_UNIT_NAME = "Filial Campinas"
