@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from clientela.core.forms import touched_values
+from clientela.core.forms import ShownValuesForm, touched_values
 
 from . import throttle
 from .models import Language, Role, Scope, Unit, User
@@ -122,13 +122,13 @@ class TokenForm(forms.Form):
     )
 
 
-class UnitForm(forms.Form):
+class UnitForm(ShownValuesForm):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=80)
     is_active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class UserForm(forms.Form):
+class UserForm(ShownValuesForm):
     """An admin's form for a user; the password is required only for new users."""
 
     username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
@@ -176,6 +176,7 @@ class UserForm(forms.Form):
         """For the service: every field of a new user; of an existing one, what was changed."""
         data = dict(self.cleaned_data)
         data.pop("version", None)
+        data.pop("shown", None)
         data["unit_ids"] = [unit.pk for unit in data["unit_ids"]]
         data["language"] = data["language"] or None
         if not data.get("password"):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clientela.accounts.access import assignable_owners_q, assignable_units_q
 from clientela.accounts.models import Unit, User
-from clientela.core.forms import touched_values
+from clientela.core.forms import ShownValuesForm, touched_values
 from clientela.core.text import MAX_QUERY_LENGTH
 
 from .brazil import STATE_CHOICES, format_phone, format_tax_id
@@ -21,7 +21,7 @@ PERSON_ONLY = {"birth_date", "job_title"}
 COMPANY_ONLY = {"state_registration", "municipal_registration"}
 
 
-class PartyForm(forms.Form):
+class PartyForm(ShownValuesForm):
     """The page's form; the rules themselves live in services._apply, shared with the API."""
 
     wide_fields = {"notes", "phones", "tags"}

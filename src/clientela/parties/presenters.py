@@ -59,3 +59,22 @@ def _show(name: str, value, names: dict) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def address_lines(party: Party) -> list[str]:
+    """The postal address as the lines people write it, leaving out whatever is empty."""
+    street = party.street
+    if street and party.number:
+        street += f", {party.number}"
+    if street and party.complement:
+        street += f" – {party.complement}"
+    place = party.city
+    if place and party.state:
+        place += f" – {party.state}"
+    elif party.state:
+        place = party.state
+    postal = [_("CEP %(zip)s") % {"zip": party.zip_code}] if party.zip_code else []
+    if party.country and party.country != "BR":
+        postal.append(party.country)
+    lines = [street, " · ".join(p for p in (party.district, place) if p), " · ".join(postal)]
+    return [line for line in lines if line]

@@ -23,7 +23,7 @@ from clientela.core.versioning import parse_version
 from . import selectors, services
 from .forms import PartyFilterForm, PartyForm, party_initial
 from .models import Kind, Party
-from .presenters import describe_history
+from .presenters import address_lines, describe_history
 from .queries import SORTS, filter_parties
 
 LIST_ROLES = {
@@ -216,6 +216,7 @@ def party_detail(request, pk: int):
         context={
             "employer": selectors.visible_employer(request.user, party),
             "contacts": contacts,
+            "address_lines": address_lines(party),
         },
     )
 
@@ -225,7 +226,9 @@ def party_edit(request, pk: int):
     party = selectors.visible_party(
         user, pk, queryset=Party.objects.select_related("owner", "unit")
     )
-    form = PartyForm(request.POST or None, initial=party_initial(party), actor=user, party=party)
+    form = PartyForm(
+        request.POST or None, initial=_initial_for(user, party), actor=user, party=party
+    )
     conflict = None
     existing_id = None
     if request.method == "POST" and form.is_valid():
@@ -240,7 +243,7 @@ def party_edit(request, pk: int):
             conflict = keep_input_after_conflict(
                 form,
                 exc,
-                party_initial(exc.current),
+                _initial_for(user, exc.current),
                 by_yourself=last_actor_id(exc.current) == user.pk,
             )
         except ValidationError as exc:
@@ -263,6 +266,14 @@ def party_edit(request, pk: int):
             "nav_active": nav_key(party),
         },
     )
+
+
+def _initial_for(user, party: Party) -> dict:
+    """The edit form's values; a company outside the user's scope is not even named by id."""
+    initial = party_initial(party)
+    if selectors.employer_is_hidden(user, party):
+        initial["employer_id"] = None
+    return initial
 
 
 @require_POST
