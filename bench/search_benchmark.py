@@ -160,9 +160,7 @@ def sample_rows(user, rng: random.Random, windows: int = 40, per_window: int = 6
     rows = {}
     for _ in range(windows):
         start = rng.randint(bounds["low"], bounds["high"])
-        for party in (
-            Party.objects.restrict(user).filter(pk__gte=start).order_by("pk")[:per_window]
-        ):
+        for party in Party.objects.restrict(user).filter(pk__gte=start).order_by("pk")[:per_window]:
             rows[party.pk] = party
     return [rows[pk] for pk in sorted(rows)]
 
