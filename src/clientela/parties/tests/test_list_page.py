@@ -172,3 +172,58 @@ def test_the_list_runs_the_same_few_queries_whatever_the_row_count(
 
     assert len(response.context["page"].items) == rows
     assert Party.objects.count() == rows
+
+
+def test_the_top_bar_search_looks_in_every_unit_the_user_may_see(login, admin, parties):
+    client = login(admin)
+    page = client.get("/parties/customers/").content.decode()
+    top_bar = page.split('class="global-search"')[1].split("</form>")[0]
+    assert '<input type="hidden" name="unit" value="all">' in top_bar
+
+    # The current unit is Matriz; the global search still finds Filial's customer.
+    response = client.get("/parties/", {"q": "Maria", "unit": "all"})
+
+    assert listed(response) == {parties["filial"].pk}
+
+
+def test_an_empty_list_in_one_unit_offers_to_search_all_units(login, admin, parties):
+    response = login(admin).get(
+        "/parties/customers/", {"q": "Maria"}, headers={"accept-language": "en"}
+    )
+
+    page = response.content.decode()
+    assert listed(response) == set()
+    assert "Search all business units" in page
+    assert "q=Maria&amp;unit=all" in page
+
+
+def test_the_supplier_lists_empty_state_registers_a_supplier(login, admin):
+    page = login(admin).get(
+        "/parties/suppliers/", headers={"accept-language": "en"}
+    ).content.decode()
+
+    assert 'href="/parties/new/?role=suppliers">Register a supplier</a>' in page
+
+
+def test_a_too_long_search_is_said_not_ignored(login, admin, parties):
+    response = login(admin).get(
+        "/parties/customers/", {"q": "silva " * 13}, headers={"accept-language": "en"}
+    )
+
+    assert listed(response) == set()
+    assert "Search with at most 12 words." in response.content.decode()
+
+
+def test_a_suppliers_pages_highlight_suppliers_in_the_navigation(login, admin, unit_matriz):
+    from clientela.parties import services
+
+    supplier = services.party_create(
+        actor=admin,
+        data={"name": "Fornecedor", "is_customer": False, "is_supplier": True,
+              "unit_id": unit_matriz.pk},
+    )  # fmt: skip
+    client = login(admin)
+
+    for path in (f"/parties/{supplier.pk}/", f"/parties/{supplier.pk}/edit/"):
+        page = client.get(path).content.decode()
+        assert 'href="/parties/suppliers/" aria-current="page"' in page, path
