@@ -56,6 +56,32 @@ def _decode(cursor: str) -> list:
     return values
 
 
+def _sort_value(field, value):
+    """The cursor's sort value as the sort column holds it; anything else is a bad cursor
+    (a string for a date column, an int for a text column, a date beyond what UTC holds)."""
+    invalid = ValidationError({"cursor": [_("This cursor is not valid.")]})
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        if not isinstance(value, str) or len(value) > 40:
+            raise invalid
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                raise ValueError("naive")
+            return moment.astimezone(datetime.UTC)
+        except (ValueError, OverflowError):
+            raise invalid from None
+    if kind in ("CharField", "TextField"):
+        if not isinstance(value, str) or len(value) > (field.max_length or 1000):
+            raise invalid
+        return value
+    if kind in ("BigAutoField", "AutoField", "IntegerField", "BigIntegerField"):
+        if not isinstance(value, int) or isinstance(value, bool) or abs(value) > MAX_ID:
+            raise invalid
+        return value
+    raise invalid
+
+
 def clean_limit(raw, default: int = DEFAULT_LIMIT) -> int:
     if raw in (None, ""):
         return default
@@ -97,12 +123,7 @@ def paginate(
     page_qs = ordered
     if cursor:
         last_value, last_id = _decode(cursor)
-        field = queryset.model._meta.get_field(sort_field)
-        if last_value is not None and field.get_internal_type() == "DateTimeField":
-            try:
-                last_value = datetime.datetime.fromisoformat(last_value)
-            except (TypeError, ValueError):
-                raise ValidationError({"cursor": [_("This cursor is not valid.")]}) from None
+        last_value = _sort_value(queryset.model._meta.get_field(sort_field), last_value)
         op = "lt" if descending else "gt"
         page_qs = ordered.filter(
             Q(**{f"{sort_field}__{op}": last_value})
