@@ -99,7 +99,9 @@ def test_the_switch_ignores_an_unknown_language(client, agent_own):
 
 
 def test_the_switch_never_redirects_to_another_site(client, db):
-    response = client.post("/accounts/language/", {"language": "en", "next": "https://evil.example/"})
+    response = client.post(
+        "/accounts/language/", {"language": "en", "next": "https://evil.example/"}
+    )
 
     assert response["Location"] == "/"
 
