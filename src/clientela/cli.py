@@ -12,8 +12,10 @@ import contextlib
 import fcntl
 import os
 import signal
+import sqlite3
 import sys
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,7 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     manage = commands.add_parser(
         "manage",
-        help="run a Django management command (clientela manage help)",
+        help="run a Django management command: clientela manage [--data-dir D] COMMAND "
+        "(clientela manage help lists them)",
         add_help=False,
     )
     manage.add_argument("args", nargs=argparse.REMAINDER)
@@ -100,21 +103,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # Everything after `manage` belongs to Django, --help and all.
     if argv[:1] == ["manage"]:
-        return manage(argv[1:])
-    args = build_parser().parse_args(argv)
+        # Everything after `manage` belongs to Django, --help and all (but --data-dir).
+        name = "manage"
+        args = None
+    else:
+        args = build_parser().parse_args(argv)
+        name = args.command
     try:
-        if args.command == "manage":
-            return manage(args.args)
+        if args is None or args.command == "manage":
+            return manage(argv[1:] if args is None else args.args)
         if args.command == "worker":
             return worker_command(args)
         return run_command(args, demo=args.command == "demo")
     except CliError as exc:
-        print(f"clientela {args.command}: error: {exc}", file=sys.stderr, flush=True)
+        print(f"clientela {name}: error: {exc}", file=sys.stderr, flush=True)
         return 1
     except KeyboardInterrupt:  # Ctrl+C before serving (e.g. during migrations)
-        print(f"clientela {args.command}: interrupted", file=sys.stderr, flush=True)
+        print(f"clientela {name}: interrupted", file=sys.stderr, flush=True)
         return 130
 
 
@@ -136,12 +142,140 @@ def setup_django(data_dir: str | None = None) -> None:
         raise CliError(f"cannot use the data dir: {exc}") from None
 
 
-def manage(args: list[str]) -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clientela.settings")
-    from django.core.management import execute_from_command_line
+# Django commands that work without Clientela's database (`migrate` sets it up).
+NO_DATABASE_COMMANDS = frozenset(
+    {
+        "help",
+        "version",
+        "check",
+        "compilemessages",
+        "makemessages",
+        "makemigrations",
+        "diffsettings",
+        "sendtestemail",
+        "startapp",
+        "startproject",
+        "collectstatic",
+        "findstatic",
+    }
+)
+SETS_UP_DATABASE_COMMANDS = frozenset({"migrate"})
 
-    # The program name shows in Django's help: "Type 'clientela manage help <subcommand>'".
-    execute_from_command_line(["clientela manage", *args])
+
+def split_data_dir(args: list[str]) -> tuple[str | None, list[str]]:
+    """Take `--data-dir D` (or `--data-dir=D`) out of the arguments of `manage`.
+
+    It may come before or after the Django command's name, anywhere before a `--`;
+    no Django command has an option of that name.
+    """
+    data_dir, rest = None, []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest.extend(args[index:])
+            break
+        if arg == "--data-dir":
+            if index + 1 >= len(args) or not args[index + 1]:
+                raise CliError("--data-dir needs a folder")
+            data_dir = args[index + 1]
+            index += 2
+            continue
+        if arg.startswith("--data-dir="):
+            data_dir = arg.split("=", 1)[1]
+            if not data_dir:
+                raise CliError("--data-dir needs a folder")
+        else:
+            rest.append(arg)
+        index += 1
+    return data_dir, rest
+
+
+def _sqlite_tables(path: Path) -> set[str]:
+    """The tables of an SQLite file, read without creating or changing it."""
+    uri = "file:" + urllib.parse.quote(str(path)) + "?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True)) as database:
+        rows = database.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {name for (name,) in rows}
+
+
+def database_not_set_up() -> str | None:
+    """Why the SQLite database cannot serve a command (None: it can, or it is PostgreSQL)."""
+    from django.db import connection
+
+    from clientela.worker import sqlite_file
+
+    path = sqlite_file(connection)
+    if path is None:
+        return None
+    hint = (
+        "set it up with `clientela run` (or `clientela manage migrate`), or point "
+        "--data-dir or CLIENTELA_DATA_DIR at the data dir of an existing one"
+    )
+    if not path.exists():
+        return f"there is no Clientela database at {path}: {hint}"
+    try:
+        tables = _sqlite_tables(path)
+    except sqlite3.Error as exc:
+        return f"cannot read the database {path}: {exc}"
+    if "django_migrations" not in tables:
+        return f"the database {path} has not been set up: {hint}"
+    return None
+
+
+@contextlib.contextmanager
+def _leave_no_empty_database() -> Iterator[None]:
+    """For commands that need no database: remove the empty SQLite file that opening a
+    connection (e.g. makemigrations' history check) would otherwise leave behind."""
+    from django.db import connection, connections
+
+    from clientela.worker import sqlite_file
+
+    path = sqlite_file(connection)
+    existed = path is None or path.exists()
+    try:
+        yield
+    finally:
+        if not existed and path.exists():
+            connections.close_all()
+            try:
+                empty = not _sqlite_tables(path)
+            except sqlite3.Error:
+                empty = False
+            if empty:
+                for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                    leftover.unlink(missing_ok=True)
+
+
+def manage(args: list[str]) -> int:
+    data_dir, args = split_data_dir(args)
+    command = args[0] if args else "help"
+    setup_django(data_dir)
+    from django.core.management import execute_from_command_line
+    from django.db import DatabaseError
+
+    needs_database = not (
+        command.startswith("-")
+        or command in NO_DATABASE_COMMANDS
+        or command in SETS_UP_DATABASE_COMMANDS
+    )
+    if needs_database:
+        problem = database_not_set_up()
+        if problem:
+            raise CliError(f"{command}: {problem}")
+    guard = contextlib.nullcontext() if needs_database else _leave_no_empty_database()
+    try:
+        with guard:
+            # The program name shows in Django's help: "Type 'clientela manage help <subcommand>'".
+            execute_from_command_line(["clientela manage", *args])
+    except DatabaseError as exc:
+        if "--traceback" in args:
+            raise
+        message = " ".join(str(exc).split())
+        raise CliError(
+            f"{command}: database error: {message} (after an upgrade, run "
+            "`clientela manage migrate`; add --traceback for details)"
+        ) from None
     return 0
 
 
@@ -356,6 +490,9 @@ def serve(server, stop: threading.Event, *, with_worker: bool) -> int:
 
 def worker_command(args: argparse.Namespace) -> int:
     setup_django(args.data_dir)
+    problem = database_not_set_up()
+    if problem:
+        raise CliError(problem)
     _connect()
     import logging
 

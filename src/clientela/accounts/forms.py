@@ -1,8 +1,17 @@
 import functools
+import math
 import zoneinfo
 
 from django import forms
-from django.contrib.auth import authenticate
+from django.conf import settings
+from django.contrib.auth.password_validation import (
+    CommonPasswordValidator,
+    MinimumLengthValidator,
+    NumericPasswordValidator,
+    UserAttributeSimilarityValidator,
+    get_default_password_validators,
+)
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -13,7 +22,8 @@ from .models import Language, Role, Scope, Unit, User
 
 
 def client_address(request) -> str:
-    # REMOTE_ADDR is the proxy's address behind a proxy; the throttle still holds per username.
+    # Behind a proxy REMOTE_ADDR is the proxy's address, shared by everyone: the throttle
+    # then counts per username only (see the README).
     return request.META.get("REMOTE_ADDR", "")
 
 
@@ -32,6 +42,7 @@ class LoginForm(forms.Form):
     def __init__(self, request, *args, **kwargs):
         self.request = request
         self.user = None
+        self.throttled = False
         super().__init__(*args, **kwargs)
 
     def clean(self):
@@ -39,36 +50,110 @@ class LoginForm(forms.Form):
         password = self.cleaned_data.get("password", "")
         if not username or not password:
             return self.cleaned_data
-        address = client_address(self.request)
-        wait = throttle.login_wait_seconds(username, address)
-        if wait:
-            raise forms.ValidationError(
-                ngettext(
-                    "Too many failed attempts. Wait %(seconds)d second and try again.",
-                    "Too many failed attempts. Wait %(seconds)d seconds and try again.",
-                    wait,
-                )
-                % {"seconds": wait}
+        try:
+            self.user = throttle.authenticate_throttled(
+                self.request,
+                username=username,
+                password=password,
+                address=client_address(self.request),
             )
-        user = authenticate(self.request, username=username, password=password)
-        if user is None:
-            throttle.login_failed(username, address)
-            raise forms.ValidationError(_("Wrong username or password. Both are case-sensitive."))
-        throttle.login_succeeded(username)
-        self.user = user
+        except throttle.LoginThrottled as exc:
+            self.throttled = True
+            raise forms.ValidationError(wait_message(exc.wait)) from None
+        except throttle.WrongCredentials:
+            raise forms.ValidationError(
+                _("Wrong username or password. Both are case-sensitive.")
+            ) from None
         return self.cleaned_data
 
 
+def wait_message(seconds: int) -> str:
+    if seconds < 60:
+        return ngettext(
+            "Too many failed attempts. Wait %(seconds)d second and try again.",
+            "Too many failed attempts. Wait %(seconds)d seconds and try again.",
+            seconds,
+        ) % {"seconds": seconds}
+    minutes = math.ceil(seconds / 60)
+    return ngettext(
+        "Too many failed attempts. Wait %(minutes)d minute and try again.",
+        "Too many failed attempts. Wait %(minutes)d minutes and try again.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+# Brazil's zones by the names people know them by, Brasília's first.
+BRAZIL_ZONES = {
+    "America/Sao_Paulo": gettext_lazy(
+        "Brasília (São Paulo, Rio, the Southeast and South, Goiás, DF)"
+    ),
+    "America/Noronha": "Fernando de Noronha",
+    "America/Fortaleza": "Fortaleza (Ceará, Maranhão, Piauí, RN, Paraíba)",
+    "America/Recife": "Recife (Pernambuco)",
+    "America/Maceio": "Maceió (Alagoas, Sergipe)",
+    "America/Bahia": "Salvador (Bahia)",
+    "America/Belem": gettext_lazy("Belém (Amapá, eastern Pará)"),
+    "America/Santarem": gettext_lazy("Santarém (western Pará)"),
+    "America/Araguaina": "Araguaína (Tocantins)",
+    "America/Manaus": "Manaus (Amazonas)",
+    "America/Boa_Vista": "Boa Vista (Roraima)",
+    "America/Porto_Velho": "Porto Velho (Rondônia)",
+    "America/Cuiaba": "Cuiabá (Mato Grosso)",
+    "America/Campo_Grande": "Campo Grande (Mato Grosso do Sul)",
+    "America/Rio_Branco": "Rio Branco (Acre)",
+    "America/Eirunepe": gettext_lazy("Eirunepé (western Amazonas)"),
+}
+
+
 @functools.cache
-def _zone_names() -> tuple[str, ...]:
-    # Reading the zone database takes ~50 ms: once per process is enough.
+def _other_zone_names() -> tuple[str, ...]:
+    # Reading the zone database takes ~50 ms: once per process is enough. Brazil's old
+    # aliases (Brazil/East…) would only repeat the zones above.
     return tuple(
-        z for z in sorted(zoneinfo.available_timezones()) if "/" in z and not z.startswith("Etc/")
+        z
+        for z in sorted(zoneinfo.available_timezones())
+        if "/" in z and not z.startswith(("Etc/", "Brazil/")) and z not in BRAZIL_ZONES
     )
 
 
-def time_zone_choices():
-    return [("", _("Server default"))] + [(z, z) for z in _zone_names()]
+def _offset_minutes(zone: str) -> int:
+    offset = timezone.now().astimezone(zoneinfo.ZoneInfo(zone)).utcoffset()
+    return round(offset.total_seconds() / 60)
+
+
+def _utc_offset(zone: str) -> str:
+    minutes = _offset_minutes(zone)
+    sign = "+" if minutes >= 0 else "−"  # a real minus sign
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def zone_label(zone: str) -> str:
+    """How a zone reads in the list: Brazil's by their local names, others by their IANA name."""
+    if zone in BRAZIL_ZONES:
+        return f"{BRAZIL_ZONES[zone]} — {_utc_offset(zone)}"
+    return zone.replace("_", " ")
+
+
+def time_zone_choices(current: str = ""):
+    """Brazil's zones first (Brasília's, then from east to west), then the others.
+
+    A current value that is not in the list (set through the API, or an old alias)
+    stays among the choices, so saving the form without touching it keeps it.
+    """
+    brazil = sorted(
+        BRAZIL_ZONES,
+        key=lambda z: (z != "America/Sao_Paulo", -_offset_minutes(z), str(BRAZIL_ZONES[z])),
+    )
+    others = list(_other_zone_names())
+    if current and current not in BRAZIL_ZONES and current not in others:
+        others.insert(0, current)
+    default = settings.TIME_ZONE
+    return [
+        ("", _("Server default: %(zone)s") % {"zone": zone_label(default)}),
+        (_("Brazil"), [(z, zone_label(z)) for z in brazil]),
+        (_("Other time zones"), [(z, zone_label(z)) for z in others]),
+    ]
 
 
 class ProfileForm(forms.Form):
@@ -84,18 +169,36 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = time_zone_choices()
+        self.fields["time_zone"].choices = time_zone_choices(self.initial.get("time_zone") or "")
 
     def clean_language(self):
         return self.cleaned_data["language"] or None
 
 
-class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(
-        label=gettext_lazy("Current password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+def password_rules() -> str:
+    """The rules of AUTH_PASSWORD_VALIDATORS in one sentence, shown before the first try."""
+    rules = []  # (order, text): the length first, however the settings list them
+    for validator in get_default_password_validators():
+        if isinstance(validator, MinimumLengthValidator):
+            n = validator.min_length
+            text = ngettext("at least %(n)d character", "at least %(n)d characters", n) % {"n": n}
+            rules.append((0, text))
+        elif isinstance(validator, NumericPasswordValidator):
+            rules.append((1, _("not only digits")))
+        elif isinstance(validator, CommonPasswordValidator):
+            rules.append((2, _("not a commonly used password")))
+        elif isinstance(validator, UserAttributeSimilarityValidator):
+            # Of its default attributes, our users have only these two.
+            rules.append((3, _("not similar to the username or e-mail")))
+        else:
+            rules.append((4, str(validator.get_help_text()).rstrip(".")))
+    texts = [text for _order, text in sorted(rules, key=lambda rule: rule[0])]
+    return _("Rules: %(rules)s.") % {"rules": "; ".join(texts)}
+
+
+class NewPasswordFields(forms.Form):
+    """A new password typed twice, with the rules as its help."""
+
     new_password = forms.CharField(
         label=gettext_lazy("New password"),
         strip=False,
@@ -107,11 +210,41 @@ class PasswordChangeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password"].help_text = password_rules()
+
     def clean(self):
         data = super().clean()
         if data.get("new_password") and data.get("new_password") != data.get("new_password_again"):
             self.add_error("new_password_again", _("The two passwords differ."))
         return data
+
+
+class PasswordChangeForm(NewPasswordFields):
+    old_password = forms.CharField(
+        label=gettext_lazy("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    field_order = ["old_password", "new_password", "new_password_again"]
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+
+class PasswordResetForm(NewPasswordFields):
+    """The new password chosen through a reset link (Django's view passes the user)."""
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
 
 
 class TokenForm(forms.Form):
@@ -164,13 +297,28 @@ class UserForm(ShownValuesForm):
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=gettext_lazy("For an existing user, fill in only to reset the password."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["password"].required = creating
+        password = self.fields["password"]
+        password.required = creating
+        if creating:
+            password.help_text = " ".join(
+                [_("Tell it to the user; they can change it on their profile."), password_rules()]
+            )
+        else:
+            password.label = gettext_lazy("New password")
+            password.help_text = " ".join(
+                [
+                    _(
+                        "Leave empty to keep the current password. A new one ends the user's "
+                        "sessions and API tokens."
+                    ),
+                    password_rules(),
+                ]
+            )
 
     def service_data(self, *, touched_only: bool = False) -> dict:
         """For the service: every field of a new user; of an existing one, what was changed."""

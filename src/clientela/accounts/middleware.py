@@ -1,11 +1,15 @@
 import zoneinfo
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django_htmx.http import HttpResponseClientRedirect
 
-# The user's setting uses BCP 47 ("pt-BR"); Django's language codes are lowercase.
-DJANGO_LANGUAGE = {"pt-BR": "pt-br", "en": "en"}
+from .models import DJANGO_LANGUAGE
 
 
 def activate_user_language(request, user) -> None:
@@ -51,10 +55,34 @@ class UserTimeZoneMiddleware:
         return self.get_response(request)
 
 
+# What a user whose password must be changed may still open.
+OPEN_WHILE_PASSWORD_MUST_CHANGE = {"accounts:password", "accounts:logout", "accounts:set_language"}
+
+
 class LoginRequiredMiddleware(DjangoLoginRequired):
-    """Every page needs a login, except the API (it answers 401 JSON itself) and public views."""
+    """Every page needs a login, except the API (it answers 401 JSON itself) and public views.
+
+    A user logged in with a generated first password (must_change_password) is sent to
+    the change-password page from every other page until they choose their own.
+    """
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.path_info.startswith("/api/"):
             return None
-        return super().process_view(request, view_func, view_args, view_kwargs)
+        refused = super().process_view(request, view_func, view_args, view_kwargs)
+        if refused is not None:
+            return refused
+        user = request.user
+        if not (user.is_authenticated and user.must_change_password):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in OPEN_WHILE_PASSWORD_MUST_CHANGE:
+            return None
+        if request.path_info.startswith(settings.STATIC_URL):
+            return None
+        target = reverse("accounts:password")
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(target)
+        return HttpResponseRedirect(target)

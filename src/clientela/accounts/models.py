@@ -47,6 +47,10 @@ class Language(models.TextChoices):
     EN = "en", "English"
 
 
+# The user's setting uses BCP 47 ("pt-BR"); Django's language codes are lowercase.
+DJANGO_LANGUAGE = {"pt-BR": "pt-br", "en": "en"}
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -169,12 +173,15 @@ class ApiToken(models.Model):
 
 
 class LoginFailure(models.Model):
-    """Failed logins per key (username or address), so throttling holds across processes."""
+    """Failures counted per key (a username from an address, a username, an address, or any
+    other repeated refusal), so throttling holds across processes. See throttle.py."""
 
     key = models.CharField(max_length=200, unique=True)
     failures = models.PositiveIntegerField(default=0)
     last_failure_at = models.DateTimeField()
     blocked_until = models.DateTimeField(null=True, blank=True)
+    # Start of the counting window, for keys counted per window (see throttle.Backoff).
+    window_started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -1,15 +1,25 @@
-"""Business rules for units, users and passwords (tokens: tokens.py; login throttling: throttle.py).
+"""Business rules for units, users and passwords (API tokens and password reset links:
+tokens.py; login throttling: throttle.py).
 
 Shared by the pages, the API and the command line.
 """
 
+import datetime
+import hashlib
+import logging
 import secrets
+import smtplib
 import zoneinfo
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from clientela.audit.models import Action
@@ -17,14 +27,19 @@ from clientela.audit.services import diff, record_change, snapshot
 from clientela.core.text import clean_text, text_problem
 from clientela.core.versioning import lock_current, save_new_version
 
+from . import throttle
 from .models import (
     DEFAULT_UNIT_NAME,
+    DJANGO_LANGUAGE,
     Language,
     Role,
     Scope,
     Unit,
     User,
 )
+from .tokens import RESET_LINK_VALID, password_reset_tokens
+
+log = logging.getLogger(__name__)
 
 UNIT_FIELDS = ["name", "is_active"]
 USER_ADMIN_FIELDS = [
@@ -332,6 +347,98 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
         actor=user,
         changes={"password_changed": [None, True]},
     )
+
+
+# --- password reset by e-mail ------------------------------------------------------
+
+# Every request counts, whether or not an account has the address, so the refusal
+# says nothing about accounts.
+RESET_REQUESTS_PER_ADDRESS = throttle.Limit(refusals=10, window=datetime.timedelta(hours=1))
+RESET_REQUESTS_PER_EMAIL = throttle.Limit(refusals=3, window=datetime.timedelta(hours=1))
+
+
+def _reset_throttle_keys(email: str, address: str) -> list[tuple[str, throttle.Limit]]:
+    # The e-mail address is kept hashed: the throttle table is no place for personal data.
+    digest = hashlib.sha256(email.lower().encode()).hexdigest()[:40]
+    return [
+        ("reset-addr:" + (throttle.address_part(address) or "unknown"), RESET_REQUESTS_PER_ADDRESS),
+        ("reset-mail:" + digest, RESET_REQUESTS_PER_EMAIL),
+    ]
+
+
+def password_reset_request(*, email: str, address: str, site_url: str) -> int:
+    """Mail a link to choose a new password to each active user with this e-mail address.
+
+    `site_url` is the scheme and host the link starts with ("https://crm.example.com").
+    Returns how many e-mails went out, for tests and logs: the caller answers the same
+    whatever it is, so nobody learns which addresses have an account.
+    Raises ValidationError (code "throttled") after too many requests.
+    """
+    email = clean_text(email, field="email", max_length=254)
+    if not email:
+        raise ValidationError({"email": [_("This field is required.")]})
+    keys = _reset_throttle_keys(email, address)
+    if any(throttle.refusals_exhausted(key, limit) for key, limit in keys):
+        raise ValidationError(
+            _(
+                "Too many password reset requests. Wait an hour and try again, "
+                "or ask an administrator to set a new password for you."
+            ),
+            code="throttled",
+        )
+    for key, limit in keys:
+        throttle.count_refusal(key, limit)
+    sent = 0
+    for user in User.objects.filter(email__iexact=email, is_active=True).order_by("pk"):
+        # Compared again in Python: iexact ignores only ASCII case on SQLite.
+        if user.has_usable_password() and user.email.casefold() == email.casefold():
+            sent += _send_reset_link(user, site_url)
+    return sent
+
+
+def _send_reset_link(user: User, site_url: str) -> int:
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = password_reset_tokens.make_token(user)
+    path = reverse("accounts:password_reset_confirm", kwargs={"link": f"{uidb64}/{token}"})
+    context = {
+        "user": user,
+        "link": site_url.rstrip("/") + path,
+        "hours": int(RESET_LINK_VALID.total_seconds() // 3600),
+    }
+    # In the user's language when they chose one, else in the language of the request.
+    with translation.override(DJANGO_LANGUAGE.get(user.language or "", translation.get_language())):
+        subject = render_to_string("accounts/email/password_reset_subject.txt", context)
+        body = render_to_string("accounts/email/password_reset.txt", context)
+    message = EmailMessage(" ".join(subject.split()), body, to=[user.email])
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as exc:
+        # The page says the same as for a sent link: a different answer would tell who
+        # has an account. The log (never the link) tells the administrator.
+        log.error("could not send the password reset e-mail of user %s: %s", user.pk, exc)
+        return 0
+    return 1
+
+
+@transaction.atomic
+def password_reset_complete(*, user: User, new_password: str, address: str = "") -> None:
+    """The user chose a new password through a reset link: every session and API token of
+    theirs ends, the change is recorded, and the login throttle forgets their failures."""
+    _check_password_text({"new_password": new_password}, "new_password")
+    current = lock_current(user, None)
+    _validate_password_or_error(new_password, current, field="new_password")
+    current.set_password(new_password)
+    current.must_change_password = False
+    end_sessions_and_tokens(current)
+    current.save(update_fields=["password", "must_change_password", "session_salt"])
+    record_change(
+        entity=User.history_entity,
+        object_id=current.pk,
+        action=Action.UPDATE,
+        actor=current,
+        changes={"password_reset_by_email": [None, True]},
+    )
+    throttle.forget_login_failures(current.username, address)
 
 
 # --- first run ---------------------------------------------------------------

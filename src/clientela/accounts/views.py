@@ -1,10 +1,17 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from clientela.audit.services import last_actor_id
@@ -18,15 +25,17 @@ from .access import require_admin, require_crm_access
 from .forms import (
     LoginForm,
     PasswordChangeForm,
+    PasswordResetForm,
+    PasswordResetRequestForm,
     ProfileForm,
     TokenForm,
     UnitForm,
     UserForm,
+    client_address,
     unit_initial,
     user_initial,
 )
-from .middleware import DJANGO_LANGUAGE
-from .models import Role, Scope, Unit, User
+from .models import DJANGO_LANGUAGE, Role, Scope, Unit, User
 from .units import set_current_unit
 
 NEW_USER_INITIAL = {"is_active": True, "crm_access": True, "role": Role.AGENT, "scope": Scope.OWN}
@@ -87,8 +96,10 @@ def profile(request):
     return render(request, "accounts/profile.html", {"form": form})
 
 
+@sensitive_post_parameters()
 def password_change(request):
     form = PasswordChangeForm(request.POST or None)
+    required = request.user.must_change_password
     if request.method == "POST" and form.is_valid():
         try:
             services.password_change(
@@ -101,8 +112,83 @@ def password_change(request):
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password was changed."))
-            return redirect("accounts:profile")
-    return render(request, "accounts/password.html", {"form": form})
+            # After the compulsory change, on to the page that was asked for.
+            return redirect(safe_next(request, "/") if required else "accounts:profile")
+    return render(
+        request,
+        "accounts/password.html",
+        {"form": form, "required": required, "next": safe_next(request, "")},
+    )
+
+
+# --- password reset by e-mail (Django's views and tokens, our rules and pages) --------
+
+
+@login_not_required
+@never_cache
+def password_reset(request):
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_reset_request(
+                email=form.cleaned_data["email"],
+                address=client_address(request),
+                site_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("accounts:password_reset_done")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetDone(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+    extra_context = {"reset_link_hours": int(api_tokens.RESET_LINK_VALID.total_seconds() // 3600)}
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """Django's check of the link (it moves the token out of the address into the session);
+    the new password goes through services.password_reset_complete."""
+
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset_confirm.html"
+    token_generator = api_tokens.password_reset_tokens
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def form_valid(self, form):
+        try:
+            services.password_reset_complete(
+                user=self.user,
+                new_password=form.cleaned_data["new_password"],
+                address=client_address(self.request),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
+
+
+_confirm = PasswordResetConfirm.as_view()
+
+
+@login_not_required
+def password_reset_confirm(request, link: str):
+    """The link of the e-mail, /accounts/reset/<uidb64>/<token>/, as one path argument."""
+    uidb64, _slash, token = link.partition("/")
+    return _confirm(request, uidb64=uidb64, token=token)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetComplete(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
 
 
 def tokens(request):
@@ -117,15 +203,28 @@ def tokens(request):
             add_service_errors(form, exc)
         else:
             form = TokenForm()
+    tokens = list(request.user.api_tokens.all())
     return render(
         request,
         "accounts/tokens.html",
         {
             "form": form,
             "new_token": new_token,
-            "tokens": request.user.api_tokens.all(),
+            "tokens": tokens,
+            "any_active": any(token.is_active for token in tokens),
         },
     )
+
+
+@require_POST
+def tokens_revoke_all(request):
+    count = api_tokens.tokens_revoke_all(user=request.user)
+    messages.success(
+        request,
+        ngettext("%(count)d token was revoked.", "%(count)d tokens were revoked.", count)
+        % {"count": count},
+    )
+    return redirect("accounts:tokens")
 
 
 @require_POST

@@ -1,5 +1,10 @@
 """The permission walk's table for accounts: pages and API of oneself, users and units."""
 
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from clientela.accounts.models import User
+from clientela.accounts.tokens import password_reset_tokens
 from clientela.core.testing import LOGIN, MISSING_PK, Req, row
 
 EXPECTED = {
@@ -10,7 +15,14 @@ EXPECTED = {
     "accounts:profile": row(LOGIN, 200, 200, 200, 200, 200, 200),
     "accounts:password": row(LOGIN, 200, 200, 200, 200, 200, 200),
     "accounts:tokens": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "accounts:tokens_revoke_all": row(LOGIN, 302, 302, 302, 302, 302, 302),
     "accounts:token_revoke": row(LOGIN, 302, 302, 302, 302, 302, 302),
+    # the password reset by e-mail is for everyone, logged in or not
+    "accounts:password_reset": row(200, 200, 200, 200, 200, 200, 200),
+    "accounts:password_reset_done": row(200, 200, 200, 200, 200, 200, 200),
+    # a valid link moves its token into the session (302); see OUT_OF_SCOPE for a bad one
+    "accounts:password_reset_confirm": row(302, 302, 302, 302, 302, 302, 302),
+    "accounts:password_reset_complete": row(200, 200, 200, 200, 200, 200, 200),
     # the current business unit is a CRM feature
     "accounts:switch_unit": row(LOGIN, 403, 302, 302, 302, 302, 302),
     # administration
@@ -37,6 +49,8 @@ EXPECTED = {
 
 OUT_OF_SCOPE = {
     "accounts:token_revoke": row(LOGIN, 404, 404, 404, 404, 404, 404),
+    # a link that is not valid: the page that says so, and how to get a new one
+    "accounts:password_reset_confirm": row(200, 200, 200, 200, 200, 200, 200),
     "accounts:user_edit": row(LOGIN, 403, 403, 403, 403, 403, 404),
     "accounts:unit_edit": row(LOGIN, 403, 403, 403, 403, 403, 404),
     "api:get_user": row(401, 403, 403, 403, 403, 403, 404),
@@ -54,7 +68,12 @@ REQUESTS = {
     "accounts:profile": Req(),
     "accounts:password": Req(),
     "accounts:tokens": Req(),
+    "accounts:tokens_revoke_all": Req("POST"),
     "accounts:token_revoke": Req("POST", "token"),
+    "accounts:password_reset": Req(),
+    "accounts:password_reset_done": Req(),
+    "accounts:password_reset_confirm": Req("GET", "reset_link", "link"),
+    "accounts:password_reset_complete": Req(),
     "accounts:switch_unit": Req("POST", body={"unit": "__matriz__"}),
     "accounts:users": Req(),
     "accounts:user_create": Req(),
@@ -83,8 +102,17 @@ def _token(world, persona, in_scope):
     return world["own_token"][other].pk
 
 
+def _reset_link(world, persona, in_scope):
+    # The link of a user who is not a persona (logging in ends one's links), valid or
+    # tampered with: the "record" of this URL is the link itself.
+    user, _created = User.objects.get_or_create(username="forgetful", email="f@exemplo.com.br")
+    token = password_reset_tokens.make_token(user)
+    return f"{urlsafe_base64_encode(force_bytes(user.pk))}/{token if in_scope else token + 'x'}"
+
+
 RECORDS = {
     "token": _token,
+    "reset_link": _reset_link,
     "user": lambda world, persona, in_scope: (
         world["users"]["agent_own"].pk if in_scope else MISSING_PK
     ),

@@ -1,5 +1,7 @@
 """The admins' user pages: list, create, edit, deactivate, reset a password."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -151,3 +153,50 @@ def test_non_admins_cannot_post_to_the_user_pages(login, personas, persona, agen
     assert not User.objects.filter(username="daniel").exists()
     agent_own.refresh_from_db()
     assert agent_own.role == "agent"
+
+
+RULES = (
+    "Rules: at least 10 characters; not only digits; not a commonly used password; "
+    "not similar to the username or e-mail."
+)
+
+
+def selected(page: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}".*?</select>', page, re.S)[0]
+    return re.findall(r'<option value="([^"]*)" selected>', select)
+
+
+def test_a_new_user_starts_as_an_agent_seeing_their_own_records(login, admin):
+    page = login(admin).get("/accounts/users/new/", headers=EN).content.decode()
+
+    assert selected(page, "role") == ["agent"]
+    assert selected(page, "scope") == ["own"]
+
+
+def test_the_password_help_fits_a_new_user_and_an_existing_one(login, admin, agent_own):
+    client = login(admin)
+
+    new = client.get("/accounts/users/new/", headers=EN).context["form"]["password"]
+    existing = client.get(f"/accounts/users/{agent_own.pk}/", headers=EN).context["form"][
+        "password"
+    ]
+
+    assert new.field.required
+    assert "Leave empty" not in new.help_text
+    assert "Tell it to the user" in new.help_text
+    assert not existing.field.required
+    assert existing.help_text.startswith("Leave empty to keep the current password.")
+    assert "ends the user's sessions and API tokens" in existing.help_text
+
+
+@pytest.mark.parametrize("path", ["/accounts/users/new/", "/accounts/password/"])
+def test_the_password_rules_show_before_the_first_try(login, admin, path):
+    page = login(admin).get(path, headers=EN).content.decode()
+
+    assert RULES in page
+
+
+def test_the_rules_in_portuguese(login, admin):
+    page = login(admin).get("/accounts/password/", headers={"accept-language": "pt-BR"})
+
+    assert "Regras: pelo menos 10 caracteres" in page.content.decode()
