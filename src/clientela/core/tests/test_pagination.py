@@ -31,8 +31,10 @@ def test_a_cursor_whose_sort_value_does_not_fit_its_column_is_a_422(api, admin, 
 
 def test_a_cursor_the_api_gave_leads_to_the_next_page(api, admin, parties):
     first = api(admin).get("/api/v1/parties", {"sort": "-created_at", "limit": 1}).json()
-    second = api(admin).get(
-        "/api/v1/parties", {"sort": "-created_at", "limit": 1, "cursor": first["next_cursor"]}
-    ).json()
+    second = (
+        api(admin)
+        .get("/api/v1/parties", {"sort": "-created_at", "limit": 1, "cursor": first["next_cursor"]})
+        .json()
+    )
 
     assert second["items"] and second["items"][0]["id"] != first["items"][0]["id"]

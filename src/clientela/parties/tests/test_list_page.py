@@ -198,9 +198,9 @@ def test_an_empty_list_in_one_unit_offers_to_search_all_units(login, admin, part
 
 
 def test_the_supplier_lists_empty_state_registers_a_supplier(login, admin):
-    page = login(admin).get(
-        "/parties/suppliers/", headers={"accept-language": "en"}
-    ).content.decode()
+    page = (
+        login(admin).get("/parties/suppliers/", headers={"accept-language": "en"}).content.decode()
+    )
 
     assert 'href="/parties/new/?role=suppliers">Register a supplier</a>' in page
 

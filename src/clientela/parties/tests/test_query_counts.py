@@ -60,7 +60,7 @@ def test_a_party_page_runs_a_fixed_number_of_queries(login, manager, company, pa
     counts = []
     for rows in (55, 110):
         party = company(rows)
-        counts.append(queries(lambda: client.get(PAGES[page].format(pk=party.pk))))
+        counts.append(queries(lambda p=party: client.get(PAGES[page].format(pk=p.pk))))
 
     assert counts == [PAGE_QUERIES[page]] * 2
 
@@ -72,6 +72,6 @@ def test_a_party_endpoint_runs_a_fixed_number_of_queries(api, manager, company, 
     client.get("/api/v1/me")  # the token's last use is written once a minute: not in the count
     for rows in (55, 110):
         party = company(rows)
-        counts.append(queries(lambda: client.get(ENDPOINTS[endpoint].format(pk=party.pk))))
+        counts.append(queries(lambda p=party: client.get(ENDPOINTS[endpoint].format(pk=p.pk))))
 
     assert counts == [API_QUERIES[endpoint]] * 2
