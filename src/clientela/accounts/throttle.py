@@ -188,7 +188,10 @@ def count_refusal(key: str, limit: Limit) -> None:
         row, created = LoginFailure.objects.select_for_update().get_or_create(
             key=key[:200], defaults={"failures": 0, "last_failure_at": now}
         )
-        if not created and row.blocked_until is None and now - row.last_failure_at > limit.window:
+        block_over = row.blocked_until is not None and row.blocked_until <= now
+        quiet = row.blocked_until is None and now - row.last_failure_at > limit.window
+        if not created and (block_over or quiet):
+            # A new window: after a quiet one, or once the block has run out.
             row.failures = 0
         row.failures += 1
         row.last_failure_at = now

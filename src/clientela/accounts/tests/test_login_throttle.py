@@ -208,3 +208,23 @@ def test_an_empty_field_is_refused_without_counting_a_failure(client, agent_own,
 
     assert response.status_code == 200
     assert not LoginFailure.objects.exists()
+
+
+def test_a_refusal_limit_counts_afresh_once_its_block_has_run_out(db):
+    import datetime
+
+    import time_machine
+
+    from clientela.accounts.throttle import Limit, count_refusal, refusals_exhausted
+
+    limit = Limit(refusals=3, window=datetime.timedelta(hours=1))
+    start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        for _ in range(3):
+            count_refusal("probe:1", limit)
+        assert refusals_exhausted("probe:1", limit)
+    with time_machine.travel(start + datetime.timedelta(minutes=61), tick=False):
+        assert not refusals_exhausted("probe:1", limit)
+        count_refusal("probe:1", limit)
+        # One refusal after the block is the first of a new window, not the fourth.
+        assert not refusals_exhausted("probe:1", limit)
