@@ -89,6 +89,23 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// --- Folds that are open on wide screens and closed on phones (the list filters): they are
+// open in the page, so without this script everything shows.
+function foldOnNarrowScreens() {
+  const folds = document.querySelectorAll("details[data-fold-narrow]");
+  if (!folds.length) {
+    return;
+  }
+  const wide = window.matchMedia("(min-width: 761px)");
+  const apply = () => {
+    for (const fold of folds) {
+      fold.open = wide.matches;
+    }
+  };
+  wide.addEventListener("change", apply);
+  apply();
+}
+
 // --- HTMX swaps: one that takes away the focused element (e.g. "Next page" inside
 // #results) leaves focus on the region swapped in, not on the page's body.
 let swappedFocus = null;
@@ -187,6 +204,7 @@ function offerKindSwitch(form, kind, apply) {
 document.addEventListener("DOMContentLoaded", () => {
   focusErrorSummary(document);
   announceToasts();
+  foldOnNarrowScreens();
   for (const form of document.querySelectorAll("form.party-form")) {
     followKind(form);
   }
