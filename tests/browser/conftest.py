@@ -74,9 +74,13 @@ class Browsing:
         """Accept console errors matching `pattern` (e.g. the 404 of a page opened on purpose)."""
         self.allowed.append(re.compile(pattern))
 
-    def new_context(self, *, locale="en-US", width=1280, height=860):
+    def new_context(self, *, locale="en-US", width=1280, height=860, **options):
+        """A context on the live server; `options` go to Playwright (e.g. bypass_csp)."""
         context = self.browser.new_context(
-            base_url=self.base_url, locale=locale, viewport={"width": width, "height": height}
+            base_url=self.base_url,
+            locale=locale,
+            viewport={"width": width, "height": height},
+            **options,
         )
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)

@@ -42,7 +42,7 @@ def test_login_form_in_tab_order_and_enter_submits(browsing):
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     expect(page.locator("nav.sidebar")).to_be_visible()
-    expect(page.get_by_label("User menu")).to_be_visible()
+    expect(page.locator("details.menu > summary")).to_be_visible()
 
 
 def test_enter_in_password_field_submits_and_errors_are_announced(browsing):

@@ -65,7 +65,7 @@ def test_profile_language_field_is_the_users_own_setting(browsing):
     browsing.login(page, user.username)
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
-    page.get_by_label("User menu").click()
+    page.locator("details.menu > summary").click()
     page.get_by_role("link", name="Profile and language").click()
     expect(page.locator("h1")).to_have_text("Your profile")
     page.get_by_label("Language").select_option("pt-BR")

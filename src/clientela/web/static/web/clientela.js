@@ -8,18 +8,128 @@ document.addEventListener("submit", (event) => {
   }
 });
 
+// Moves focus to a region that is not focusable by itself (a results list, the page's main).
+function focusRegion(region, options) {
+  if (!region.hasAttribute("tabindex")) {
+    region.tabIndex = -1;
+  }
+  region.focus(options);
+}
+
+// --- Toasts: they stay until closed, so they must be heard, reachable and out of the way.
+
+// Screen readers speak what enters a live region, not what it held when the page loaded:
+// the toasts leave their region and come back once the page is there.
+function announceToasts() {
+  const region = document.querySelector(".toasts");
+  if (!region || !region.children.length) {
+    return;
+  }
+  const toasts = [...region.children];
+  region.replaceChildren();
+  setTimeout(() => {
+    region.append(...toasts);
+    keepClearOfToasts();
+  }, 150);
+}
+
+// Scrolling to the focused element leaves room for the toasts fixed at the bottom.
+function keepClearOfToasts() {
+  const region = document.querySelector(".toasts");
+  const fixed = region && getComputedStyle(region).position === "fixed";
+  const height = fixed ? region.getBoundingClientRect().height : 0;
+  document.documentElement.style.setProperty(
+    "scroll-padding-bottom", height ? `calc(${Math.ceil(height)}px + 1.5rem)` : "");
+}
+
 document.addEventListener("click", (event) => {
   const close = event.target.closest("[data-dismiss]");
-  if (close) {
-    close.closest(".toast").remove();
+  if (!close) {
+    return;
+  }
+  const toast = close.closest(".toast");
+  const next = toast.nextElementSibling || toast.previousElementSibling;
+  const hadFocus = toast.contains(document.activeElement);
+  toast.remove();
+  keepClearOfToasts();
+  if (hadFocus) {
+    // Focus stays near: the next toast's button, else the start of the page's content.
+    const button = next && next.querySelector("[data-dismiss]");
+    if (button) {
+      button.focus();
+    } else {
+      focusRegion(document.querySelector("main"), {preventScroll: true});
+    }
   }
 });
 
-// A refused form: focus goes to the summary of its problems (each links to its field).
+// --- The user menu (a <details>): Escape closes it, and so do leaving it and clicking
+// elsewhere, so that its open panel never hides what has focus.
+
+document.addEventListener("keydown", (event) => {
+  const menu = event.key === "Escape" && event.target.closest && event.target.closest("details.menu[open]");
+  if (menu) {
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  }
+});
+
+document.addEventListener("focusout", (event) => {
+  const menu = event.target.closest && event.target.closest("details.menu[open]");
+  if (menu && event.relatedTarget && !menu.contains(event.relatedTarget)) {
+    menu.open = false;
+  }
+});
+
+document.addEventListener("click", (event) => {
+  for (const menu of document.querySelectorAll("details.menu[open]")) {
+    if (!menu.contains(event.target)) {
+      menu.open = false;
+    }
+  }
+});
+
+// --- Folds that are open on wide screens and closed on phones (the list filters): they are
+// open in the page, so without this script everything shows.
+function foldOnNarrowScreens() {
+  const folds = document.querySelectorAll("details[data-fold-narrow]");
+  if (!folds.length) {
+    return;
+  }
+  const wide = window.matchMedia("(min-width: 761px)");
+  const apply = () => {
+    for (const fold of folds) {
+      fold.open = wide.matches;
+    }
+  };
+  wide.addEventListener("change", apply);
+  apply();
+}
+
+// --- HTMX swaps: one that takes away the focused element (e.g. "Next page" inside
+// #results) leaves focus on the region swapped in, not on the page's body.
+let swappedFocus = null;
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const target = event.detail.target;
+  swappedFocus = target && target.id && target.contains(document.activeElement) ? target.id : null;
+});
+
+document.addEventListener("htmx:afterSettle", () => {
+  const region = swappedFocus && document.getElementById(swappedFocus);
+  swappedFocus = null;
+  const active = document.activeElement;
+  if (region && (!active || active === document.body || !active.isConnected)) {
+    focusRegion(region);
+  }
+});
+
+// A refused form: focus goes to the summary of its problems (each links to its field), or
+// to the form's own alert where it has no summary (the login form).
 function focusErrorSummary(root) {
-  const summary = root.querySelector("#error-summary");
+  const summary = root.querySelector("#error-summary") || root.querySelector("main form [role=alert]");
   if (summary) {
-    summary.focus();
+    focusRegion(summary);
   }
 }
 
@@ -93,6 +203,8 @@ function offerKindSwitch(form, kind, apply) {
 
 document.addEventListener("DOMContentLoaded", () => {
   focusErrorSummary(document);
+  announceToasts();
+  foldOnNarrowScreens();
   for (const form of document.querySelectorAll("form.party-form")) {
     followKind(form);
   }

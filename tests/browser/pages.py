@@ -1,0 +1,92 @@
+"""The table of pages that the page-wide browser checks (axe, phone layout) walk.
+
+A new page joins every check by adding a row: a name and its address, where `{party}`,
+`{contact}`, `{user}` and `{unit}` stand for the records that `world()` makes.
+"""
+
+from clientela.accounts.models import Role, Unit
+from clientela.accounts.tokens import token_create
+from clientela.parties import services
+from conftest import make_party, make_user
+
+LOGGED_OUT_PAGES = [
+    ("login", "/accounts/login/"),
+]
+ADMIN_PAGES = [
+    ("users", "/accounts/users/"),
+    ("user form", "/accounts/users/{user}/"),
+    ("new user", "/accounts/users/new/"),
+    ("units", "/accounts/units/"),
+    ("unit form", "/accounts/units/{unit}/"),
+    ("tokens", "/accounts/tokens/"),
+    ("profile", "/accounts/profile/"),
+    ("password", "/accounts/password/"),
+    ("trash", "/parties/trash/"),
+    ("customers", "/parties/customers/"),
+    ("suppliers", "/parties/suppliers/"),
+    ("party", "/parties/{party}/"),
+    ("contact person", "/parties/{contact}/"),
+    ("party history", "/parties/{party}/history/"),
+    ("party form new", "/parties/new/"),
+    ("party form edit", "/parties/{party}/edit/"),
+    ("not found", "/parties/987654/"),
+]
+NOT_FOUND = {"not found"}  # pages answered with 404 on purpose
+
+
+def world():
+    """An admin with two units, records on every page and some history to show.
+
+    Returns the admin and the ids that fill the addresses of the tables above.
+    """
+    matriz = Unit.objects.create(name="Matriz")
+    Unit.objects.create(name="Filial Campinas")  # two units: the top bar shows the switcher
+    admin = make_user("admin", role=Role.ADMIN, units=[matriz])
+    admin.full_name = "Ana Beatriz Figueiredo"
+    admin.save()
+    agent = make_user("agent", units=[matriz], email="maria.aparecida@example.com.br")
+    company = services.party_create(
+        actor=admin,
+        data={
+            "kind": "company",
+            "name": "Padaria e Confeitaria Pão de Açúcar Ltda",
+            "trade_name": "Padaria Pão de Açúcar",
+            "tax_id": "11222333000181",
+            "email": "financeiro.contasapagar@padariapaodeacucar.com.br",
+            "phones": ["(11) 3333-4444"],
+            "city": "São Paulo",
+            "state": "SP",
+            "tags": ["atacado"],
+            "is_supplier": True,
+        },
+        default_unit_id=matriz.pk,
+    )
+    services.party_update(actor=admin, party=company, data={"city": "Santos"})
+    contact = services.party_create(
+        actor=admin,
+        data={
+            "name": "Maria Aparecida dos Santos",
+            "employer_id": company.pk,
+            "job_title": "Gerente de compras",
+            "email": "maria.aparecida@padariapaodeacucar.com.br",
+            "phones": ["(11) 98765-4321"],
+        },
+        default_unit_id=matriz.pk,
+    )
+    for index in range(3):
+        make_party(owner=admin, unit=matriz, name=f"Cliente {index} da Silva")
+    gone = make_party(owner=admin, unit=matriz, name="Cliente na Lixeira", tax_id="52998224725")
+    services.party_trash(actor=admin, party=gone)
+    token_create(user=admin, name="Planilha de cobrança")
+    ids = {"party": company.pk, "contact": contact.pk, "user": agent.pk, "unit": matriz.pk}
+    return admin, ids
+
+
+def visit(browsing, page, name, url, ids):
+    """Open one page of the table; a 404 page is expected only where the table says so."""
+    path = url.format(**ids)
+    if name in NOT_FOUND:
+        browsing.allow(rf"status of 404 .*{path}\)$")
+    response = page.goto(path)
+    assert response.ok or name in NOT_FOUND, f"{path}: {response.status}"
+    return path
