@@ -4,13 +4,23 @@ A new page joins every check by adding a row: a name and its address, where `{pa
 `{contact}`, `{user}` and `{unit}` stand for the records that `world()` makes.
 """
 
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
 from clientela.accounts.models import Role, Unit
+from clientela.accounts.services import password_reset_tokens
 from clientela.accounts.tokens import token_create
 from clientela.parties import services
 from conftest import make_party, make_user
 
 LOGGED_OUT_PAGES = [
     ("login", "/accounts/login/"),
+    ("forgot password", "/accounts/password/forgot/"),
+    ("reset link sent", "/accounts/password/forgot/sent/"),
+    ("new password by link", "{reset_link}"),
+    ("broken reset link", "/accounts/password/reset/MQ/bad-token/"),
+    ("password reset done", "/accounts/password/forgot/done/"),
 ]
 ADMIN_PAGES = [
     ("users", "/accounts/users/"),
@@ -78,7 +88,18 @@ def world():
     gone = make_party(owner=admin, unit=matriz, name="Cliente na Lixeira", tax_id="52998224725")
     services.party_trash(actor=admin, party=gone)
     token_create(user=admin, name="Planilha de cobrança")
-    ids = {"party": company.pk, "contact": contact.pk, "user": agent.pk, "unit": matriz.pk}
+    uidb64 = urlsafe_base64_encode(force_bytes(agent.pk))
+    reset_link = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={"link": f"{uidb64}/{password_reset_tokens.make_token(agent)}"},
+    )
+    ids = {
+        "party": company.pk,
+        "contact": contact.pk,
+        "user": agent.pk,
+        "unit": matriz.pk,
+        "reset_link": reset_link,
+    }
     return admin, ids
 
 
