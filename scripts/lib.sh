@@ -43,20 +43,21 @@ missing_packages() {
 # Without apt-get, or without root and passwordless sudo, it says what to install (and how,
 # as root) and returns 1 without trying. apt-get's chatter is shown only when it fails.
 apt_install() {
-    local what=$1 output
+    local what=$1 output packages=package it=it
     shift
+    [ $# -gt 1 ] && packages=packages it=them
     if ! command -v apt-get >/dev/null 2>&1; then
-        say "$what needs: $* (Debian/Ubuntu package names). Install them with your system's"
-        say "package manager, then run $0 again."
+        say "missing $packages for $what (Debian/Ubuntu names): $*."
+        say "Install $it with your system's package manager, then run $0 again."
         return 1
     fi
     if ! can_be_root; then
-        say "$what needs the system package(s) $*, and installing them needs root."
-        say "Run as root (or with sudo), then run $0 again:"
+        say "missing system $packages for $what: $*."
+        say "Installing $it needs root. Run as root (or with sudo), then run $0 again:"
         say "  apt-get install $*"
         return 1
     fi
-    say "installing $* with apt-get ($what needs it)"
+    say "installing $* with apt-get (missing, for $what)"
     if [ -z "$APT_UPDATED" ]; then
         if ! output=$(as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q 2>&1); then
             echo "$output" >&2
@@ -96,11 +97,18 @@ venv_package() {
     fi
 }
 
+venv_ready() {
+    [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import pip' 2>/dev/null
+}
+
+# The system package that `python -m venv` lacks, if any (before .venv exists).
+venv_missing_package() {
+    venv_ready || "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || venv_package
+}
+
 make_venv() {
     local output
-    if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import pip' 2>/dev/null; then
-        return
-    fi
+    venv_ready && return
     rm -rf "$VENV"
     if ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
         apt_install "python3 -m venv" "$(venv_package)" || exit 1
