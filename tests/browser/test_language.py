@@ -71,7 +71,7 @@ def test_profile_language_field_is_the_users_own_setting(browsing):
     page.get_by_label("Language").select_option("pt-BR")
     page.locator("main form").get_by_role("button", name="Save").click()
     if expect_portuguese(page):
-        expect(page.locator("h1")).to_have_text("Seu perfil")
+        expect(page.locator("h1")).to_have_text("Meus dados")
     expect(page.locator("#id_language")).to_have_value("pt-BR")
     page.reload()
     expect_portuguese(page)

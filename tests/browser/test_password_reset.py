@@ -73,7 +73,7 @@ def test_the_reset_pages_in_portuguese(browsing):
     page = browsing.new_page(locale="pt-BR", width=390, height=844)
 
     page.goto("/accounts/login/")
-    page.get_by_role("link", name="Esqueceu a senha?").click()
+    page.get_by_role("link", name="Esqueci minha senha").click()
     page.get_by_label("E-mail").fill("maria@exemplo.com.br")
     page.get_by_role("button", name="Enviar o link").click()
 

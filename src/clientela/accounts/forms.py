@@ -13,7 +13,7 @@ from django.contrib.auth.password_validation import (
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from clientela.core.forms import ShownValuesForm, touched_values
 
@@ -159,7 +159,7 @@ def time_zone_choices(current: str = ""):
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=150, required=False)
     email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
-    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=20, required=False)
+    phone = forms.CharField(label=gettext_lazy("Mobile phone"), max_length=20, required=False)
     language = forms.ChoiceField(
         label=gettext_lazy("Language"),
         required=False,
@@ -257,7 +257,9 @@ class TokenForm(forms.Form):
 
 class UnitForm(ShownValuesForm):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=80)
-    is_active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
+    is_active = forms.BooleanField(
+        label=pgettext_lazy("business unit", "Active"), required=False, initial=True
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -267,7 +269,7 @@ class UserForm(ShownValuesForm):
     username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
     full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=150, required=False)
     email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
-    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=20, required=False)
+    phone = forms.CharField(label=gettext_lazy("Mobile phone"), max_length=20, required=False)
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
     scope = forms.ChoiceField(
         label=gettext_lazy("Visibility"),

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 DEFAULT_UNIT_NAME = "Matriz"
 
@@ -15,7 +16,7 @@ class Unit(models.Model):
     """A business unit (branch, shop, team); every record belongs to one."""
 
     name = models.CharField(_("name"), max_length=80, unique=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("business unit", "active"), default=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -77,7 +78,7 @@ class User(AbstractBaseUser):
     )
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     # NULL means "follow the browser's language".
     language = models.CharField(  # noqa: DJ001
         _("language"), max_length=8, choices=Language.choices, null=True, blank=True

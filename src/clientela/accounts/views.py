@@ -219,11 +219,14 @@ def tokens(request):
 @require_POST
 def tokens_revoke_all(request):
     count = api_tokens.tokens_revoke_all(user=request.user)
-    messages.success(
-        request,
-        ngettext("%(count)d token was revoked.", "%(count)d tokens were revoked.", count)
-        % {"count": count},
-    )
+    if count == 0:
+        messages.info(request, _("No token was active."))
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)d token was revoked.", "%(count)d tokens were revoked.", count)
+            % {"count": count},
+        )
     return redirect("accounts:tokens")
 
 

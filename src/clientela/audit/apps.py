@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "clientela.audit"
     label = "audit"
-    verbose_name = _("History")
+    verbose_name = _("Change log")

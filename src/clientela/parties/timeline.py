@@ -5,7 +5,6 @@ sources in their AppConfig.ready(); see clientela.core.registries.timeline_for.
 """
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clientela.audit.models import Action
@@ -20,6 +19,13 @@ TITLES = {
     Action.DELETE: gettext_lazy("Moved to the trash by %(actor)s"),
     Action.RESTORE: gettext_lazy("Restored by %(actor)s"),
 }
+# The same without a person: done by the system (an import, a command).
+TITLES_AUTOMATIC = {
+    Action.CREATE: gettext_lazy("Registered automatically"),
+    Action.UPDATE: gettext_lazy("Changed automatically"),
+    Action.DELETE: gettext_lazy("Moved to the trash automatically"),
+    Action.RESTORE: gettext_lazy("Restored automatically"),
+}
 
 
 def history_events(party, user, *, before=None, limit: int):
@@ -28,11 +34,14 @@ def history_events(party, user, *, before=None, limit: int):
         records = records.filter(at__lt=before)
     url = reverse("parties:history", kwargs={"pk": party.pk})
     for record in records[:limit]:
-        actor = record.actor_name or _("the system")
+        if record.actor_name:
+            title = str(TITLES[record.action]) % {"actor": record.actor_name}
+        else:
+            title = str(TITLES_AUTOMATIC[record.action])
         yield TimelineEvent(
             at=record.at,
             kind="change",
-            title=str(TITLES[record.action]) % {"actor": actor},
+            title=title,
             url=url,
             object_id=record.pk,
         )
