@@ -56,6 +56,19 @@ def _decode(cursor: str) -> list:
     return values
 
 
+def _cursor_datetime(value) -> datetime.datetime:
+    """The date-time a cursor carries, as the database can compare it: with an offset, and
+    within the years 1…9999 once in UTC (9999-12-31T23:59-03:00 is not)."""
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            raise ValueError("naive")
+        moment.astimezone(datetime.UTC)
+    except (TypeError, ValueError, OverflowError):
+        raise ValidationError({"cursor": [_("This cursor is not valid.")]}) from None
+    return moment
+
+
 def clean_limit(raw, default: int = DEFAULT_LIMIT) -> int:
     if raw in (None, ""):
         return default
@@ -99,10 +112,7 @@ def paginate(
         last_value, last_id = _decode(cursor)
         field = queryset.model._meta.get_field(sort_field)
         if last_value is not None and field.get_internal_type() == "DateTimeField":
-            try:
-                last_value = datetime.datetime.fromisoformat(last_value)
-            except (TypeError, ValueError):
-                raise ValidationError({"cursor": [_("This cursor is not valid.")]}) from None
+            last_value = _cursor_datetime(last_value)
         op = "lt" if descending else "gt"
         page_qs = ordered.filter(
             Q(**{f"{sort_field}__{op}": last_value})
