@@ -21,6 +21,7 @@ from .base import (
     CURSOR,
     IF_MATCH,
     LIMIT,
+    Email,
     RecordId,
     Version,
     answers,
@@ -47,7 +48,6 @@ def _text(model, name: str):
 
 Username = _text(User, "username")
 FullName = _text(User, "full_name")
-Email = Annotated[str, Field(max_length=254, json_schema_extra={"format": "email"})]
 Phone = _text(User, "phone")
 TimeZone = _text(User, "time_zone")
 Password = Annotated[

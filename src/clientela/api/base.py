@@ -13,7 +13,7 @@ from ninja import Header, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import Field, create_model
+from pydantic import Field, WithJsonSchema, create_model
 
 from clientela.accounts.access import require_crm_access
 from clientela.accounts.middleware import activate_user_language
@@ -39,6 +39,20 @@ Limit = Annotated[
 Cursor = Annotated[
     str,
     Field(max_length=500, description="`next_cursor` of the previous page, to read the next one."),
+]
+# An e-mail address or nothing: "" is how an unknown address is sent and shown.
+Email = Annotated[
+    str,
+    Field(max_length=254),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "email", "maxLength": 254},
+                {"type": "string", "maxLength": 0},
+            ],
+            "description": "An e-mail address, or an empty string for none.",
+        }
+    ),
 ]
 # The same, as parameters of an operation.
 LIMIT = Query(

@@ -22,6 +22,7 @@ from .base import (
     IF_MATCH,
     LIMIT,
     Cursor,
+    Email,
     Limit,
     RecordId,
     Version,
@@ -45,7 +46,6 @@ def _text(name: str, description: str = "") -> Any:
     ]
 
 
-Email = Annotated[str, Field(max_length=254, json_schema_extra={"format": "email"})]
 Phone = Annotated[str, Field(max_length=30)]
 Tag = Annotated[str, Field(max_length=services.MAX_TAG_LENGTH)]
 
