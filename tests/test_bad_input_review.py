@@ -304,3 +304,22 @@ def test_a_logged_in_visit_to_the_login_page_with_an_odd_next(login, admin):
 
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+# --- a body over Django's upload limit ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/api/v1/parties"), ("PATCH", "/api/v1/me"), ("POST", "/api/v1/units")],
+)
+def test_a_body_over_the_size_limit_is_a_json_413(client, token, unit_matriz, method, path):
+    """Found by the OpenAPI check: Django's HTML 400 page, not the API's error format."""
+    before = stored()
+
+    response = send(client, token, method, path, {"name": "x", "notes": "n" * 3_000_000})
+
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json")
+    assert "MB" in response.json()["detail"]
+    assert stored() == before
