@@ -150,6 +150,39 @@ class ClientelaAPI(NinjaAPI):
         # client gives its function, and the URL name of the operation.
         return operation.view_func.__name__
 
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        _drop_unused_schemas(schema)
+        return schema
+
+
+def _drop_unused_schemas(document) -> None:
+    """Leave out the component schemas no operation refers to (a query's model, such as
+    the party list's filters, is there only as its parameters)."""
+    schemas = document.get("components", {}).get("schemas", {})
+    prefix = "#/components/schemas/"
+
+    def refs(node):
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(prefix):
+                yield ref[len(prefix) :]
+            for value in node.values():
+                yield from refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from refs(value)
+
+    used: set[str] = set()
+    pending = list(refs(document.get("paths", {})))
+    while pending:
+        name = pending.pop()
+        if name not in used and name in schemas:
+            used.add(name)
+            pending.extend(refs(schemas[name]))
+    for name in [name for name in schemas if name not in used]:
+        del schemas[name]
+
 
 api = ClientelaAPI(
     title="Clientela API",

@@ -109,6 +109,17 @@ def test_emails_are_an_address_or_empty():
         assert {"type": "string", "maxLength": 0} in email["anyOf"]
 
 
+def test_what_spectral_asks_for(db):
+    """Spectral's OpenAPI rules (spectral:oas) that a test can state: contact, servers, no
+    unused component (the document had 14 problems by Spectral 6.16, none since)."""
+    document = openapi_document()
+    text = str(document["paths"]) + str(document["components"])
+
+    assert document["info"]["contact"] and document["servers"]
+    for name in document["components"]["schemas"]:
+        assert f"#/components/schemas/{name}'" in text, f"{name} is not used"
+
+
 def test_the_served_document_is_the_checked_one(db):
     assert Client().get("/api/v1/openapi.json").json() == openapi_document()
     assert api.get_openapi_schema()["info"]["license"]["identifier"] == "AGPL-3.0-or-later"
