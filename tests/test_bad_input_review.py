@@ -234,6 +234,22 @@ def test_a_cursor_with_a_date_out_of_range_gives_the_pages_first_page(
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("value", ["\ud800", "ana\udfff", "\x00", "\x01"])
+@pytest.mark.parametrize("path", ["/api/v1/parties", "/api/v1/users", "/api/v1/units"])
+def test_a_cursor_with_a_lone_surrogate_is_a_422(client, token, party_own, path, value):
+    """Found by the property-based tests: the sort value reached the query (a 500)."""
+    response = api_get(client, token, path, {"cursor": cursor_of([value, 1])})
+
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["cursor"]
+
+
+def test_a_cursor_with_a_lone_surrogate_gives_the_pages_first_page(login, admin, party_own):
+    response = login(admin).get("/parties/", {"cursor": cursor_of(["\ud800", 1])})
+
+    assert response.status_code == 200
+
+
 def test_a_trash_cursor_with_a_date_out_of_range_is_a_404(login, admin, unit_matriz):
     make_party(
         owner=admin, unit=unit_matriz, deleted_at=timezone.now(), deleted_by=admin, name="Velha"
