@@ -150,7 +150,17 @@ many_words = st.builds(
 printable = st.text(
     st.characters(exclude_categories=["Cc", "Cs", "Co", "Cn", "Zl", "Zp"]), min_size=1, max_size=30
 )
-text = st.one_of(short_text, short_text, printable, printable, long_text, many_words)
+# A lone surrogate inside otherwise plain text (two in a row may pair up into one astral
+# character once JSON is decoded, so one alone, between letters).
+with_lone_surrogate = st.builds(
+    lambda before, surrogate, after: before + surrogate + after,
+    st.text("abc ", max_size=3),
+    st.sampled_from(["\ud800", "\udbff", "\udc00", "\udfff"]),
+    st.text("xyz ", max_size=3),
+)
+text = st.one_of(
+    short_text, short_text, printable, printable, long_text, many_words, with_lone_surrogate
+)
 numbers = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70),
     st.sampled_from([0, -1, 1, 2**31, 2**32, 2**63 - 1, 2**63, 2**64, 10**30, -(10**30)]),
@@ -605,12 +615,19 @@ def cursors():
                 "2026-13-01T00:00:00",
             ]
         ),
+        # What a text sort (names) would carry, with odd characters in it.
+        st.text(any_char, min_size=1, max_size=12),
+        st.text(st.sampled_from(NASTY), min_size=1, max_size=4),
+        with_lone_surrogate,
+        text,
         scalars,
         json_values,
     )
-    shaped = st.builds(lambda value, last: make([value, last]), sort_values, json_values | numbers)
+    # Mostly an id a real cursor could carry, so that the sort value reaches the query.
+    last_ids = st.one_of(st.integers(0, 20), st.integers(0, 20), numbers, json_values)
+    shaped = st.builds(lambda value, last: make([value, last]), sort_values, last_ids)
     odd = st.builds(make, json_values)
-    return st.one_of(shaped, shaped, odd, short_text, long_text)
+    return st.one_of(shaped, shaped, shaped, odd, short_text, long_text)
 
 
 PARTY_LIST_PARAMS = [
@@ -622,6 +639,7 @@ PARTY_LIST_PARAMS = [
 def list_queries(names: list[str]):
     pair = st.one_of(
         st.tuples(st.sampled_from(names), query_value()),
+        st.tuples(st.just("cursor"), cursors()),
         st.tuples(st.just("cursor"), cursors()),
         st.tuples(st.just("sort"), st.sampled_from(["name", "-created_at", "updated_at", "-x"])),
         st.tuples(short_text, short_text),
@@ -868,3 +886,68 @@ def test_page_own_forms(world, data):
         assert_page_answer(response, before, refused_keeps=(me, me.version))
         if response.status_code == 302:
             assert client.get("/accounts/profile/").status_code in (200, 302)
+
+
+# --- headers, cookies and the login page -------------------------------------------------
+
+
+def header_value():
+    """What a header can carry through WSGI: latin-1 text (UTF-8 arrives as its bytes)."""
+    return st.one_of(
+        short_text, long_text.map(lambda v: v[:10_000]), st.sampled_from(["²", "*", "pt-BR;q=x"])
+    ).map(lambda v: v.encode("utf-8", "surrogatepass").decode("latin-1"))
+
+
+HEADERS = ["accept-language", "authorization", "if-match", "hx-request", "hx-current-url"]
+
+
+@fuzz_settings(60)
+@given(
+    headers=st.dictionaries(st.sampled_from(HEADERS), header_value(), min_size=1, max_size=3),
+    cookies=st.dictionaries(
+        st.sampled_from(["clientela_language", "django_language", "csrftoken"]),
+        st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=300),
+        max_size=2,
+    ),
+    where=st.sampled_from(
+        [
+            ("GET", "/api/v1/parties", None),
+            ("PATCH", "/api/v1/me", {"full_name": "Nome"}),
+            ("GET", "/parties/", None),
+            ("GET", "/accounts/profile/", None),
+        ]
+    ),
+)
+def test_odd_headers_and_cookies(world, headers, cookies, where):
+    method, path, body = where
+    token = f"Bearer {world['tokens']['agent_own']}" if path.startswith("/api/") else None
+    client = Client()
+    if not path.startswith("/api/"):
+        client.force_login(world["personas"]["agent_own"])
+    for name, value in cookies.items():
+        client.cookies[name] = value
+    sent = {"authorization": token, **headers} if token else headers
+    with rolled_back():
+        before = stored()
+        if method == "GET":
+            response = client.get(path, headers=sent)
+        else:
+            response = client.generic(
+                method, path, json_bytes(body), content_type="application/json", headers=sent
+            )
+        assert response.status_code < 500
+        if path.startswith("/api/") and response.status_code >= 400:
+            assert response.json()["detail"]
+            assert stored() == before
+
+
+@fuzz_settings(40)
+@given(data=st.data())
+def test_page_login(world, data):
+    fields = data.draw(form_over({}, ["username", "password", "next"]))
+    query = data.draw(st.one_of(st.just(""), list_queries(["next"]).map(query_string)))
+    with rolled_back():
+        before = stored()
+        response = post_form(Client(), "/accounts/login/?" + query, fields)
+        assert response.status_code in (200, 302), response.content[:300]
+        assert stored() == before
