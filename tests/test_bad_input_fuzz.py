@@ -420,7 +420,7 @@ def _party_can_be_shown(client, world, party_id: int) -> None:
         assert page.get(path).status_code == 200, path
 
 
-@fuzz_settings(120)
+@fuzz_settings(200)
 @given(body=api_bodies({"name": "Cliente Fuzz"}, {**PARTY_FIELDS, **PARTY_READ_ONLY}))
 def test_api_create_party(world, body):
     client = world["api"]
@@ -432,7 +432,7 @@ def test_api_create_party(world, body):
             _party_can_be_shown(client, world, response.json()["id"])
 
 
-@fuzz_settings(120)
+@fuzz_settings(200)
 @given(
     body=api_bodies({"name": "Cliente Fuzz", "version": 1}, {**PARTY_FIELDS, **PARTY_READ_ONLY}),
     if_match=st.one_of(st.none(), short_text),
@@ -453,7 +453,7 @@ def test_api_change_party(world, body, if_match, persona):
             _party_can_be_shown(client, world, party.pk)
 
 
-@fuzz_settings(40)
+@fuzz_settings(60)
 @given(
     body=st.one_of(
         st.none(),
@@ -475,7 +475,7 @@ def test_api_delete_party(world, body, if_match):
         assert_api_answer(response, before, refused_keeps=(party, party.version))
 
 
-@fuzz_settings(30)
+@fuzz_settings(50)
 @given(
     body=st.one_of(st.none(), json_values, NOT_AN_OBJECT),
     action=st.sampled_from(["restore", "purge"]),
@@ -492,7 +492,7 @@ def test_api_restore_or_purge_party(world, body, action):
 NEW_USER = {"username": "fuzzer", "password": "a-long-pass-4821", "crm_access": True}
 
 
-@fuzz_settings(100)
+@fuzz_settings(160)
 @given(body=api_bodies(NEW_USER, USER_FIELDS))
 def test_api_create_user(world, body):
     client = world["api"]
@@ -507,7 +507,7 @@ def test_api_create_user(world, body):
             assert page.get("/accounts/users/").status_code == 200
 
 
-@fuzz_settings(100)
+@fuzz_settings(160)
 @given(
     body=api_bodies({"version": 1}, USER_FIELDS),
     if_match=st.one_of(st.none(), short_text),
@@ -527,7 +527,7 @@ def test_api_change_user(world, body, if_match):
             assert page.get(f"/accounts/users/{user.pk}/").status_code == 200
 
 
-@fuzz_settings(60)
+@fuzz_settings(100)
 @given(
     body=st.one_of(
         api_bodies({"name": "Filial Fuzz"}, UNIT_FIELDS),
@@ -550,7 +550,7 @@ def test_api_create_or_change_unit(world, body, method):
             assert page.get("/accounts/units/").status_code == 200
 
 
-@fuzz_settings(100)
+@fuzz_settings(160)
 @given(body=api_bodies({}, ME_FIELDS), persona=st.sampled_from(["admin", "agent_own"]))
 def test_api_change_me(world, body, persona):
     client = world["api"]
@@ -665,7 +665,7 @@ API_LISTS = [
 
 
 @pytest.mark.parametrize(("template", "names", "persona"), API_LISTS)
-@fuzz_settings(60)
+@fuzz_settings(100)
 @given(params=st.data())
 def test_api_list_parameters(world, template, names, persona, params):
     path = template.format(matriz=world["parties"]["matriz"].pk)
@@ -729,7 +729,7 @@ def assert_page_answer(response, before, *, refused_keeps=None):
             assert record.version == version, f"a refused form ({status}) changed the record"
 
 
-@fuzz_settings(100)
+@fuzz_settings(160)
 @given(data=st.data())
 def test_page_party_create(world, data):
     fields = data.draw(form_over(_party_form_base(world), PARTY_FORM))
@@ -743,7 +743,7 @@ def test_page_party_create(world, data):
             assert client.get(response["Location"]).status_code == 200
 
 
-@fuzz_settings(100)
+@fuzz_settings(160)
 @given(data=st.data())
 def test_page_party_edit(world, data):
     party = world["parties"]["own"]
@@ -773,7 +773,7 @@ LIST_PAGE_PARAMS = ["q", "kind", "status", "state", "city", "unit", "mine", "sor
         ("/parties/new/", "agent_own"),
     ],
 )
-@fuzz_settings(50)
+@fuzz_settings(80)
 @given(data=st.data())
 def test_page_lists_with_odd_query_strings(world, path, persona, data):
     raw = query_string(data.draw(list_queries(LIST_PAGE_PARAMS + ["employer", "role", "page"])))
@@ -786,7 +786,7 @@ def test_page_lists_with_odd_query_strings(world, path, persona, data):
     assert stored() == before
 
 
-@fuzz_settings(40)
+@fuzz_settings(60)
 @given(
     version=st.one_of(page_text(), st.sampled_from(["²", "٣", "1²", "¹"])),
     action=st.sampled_from(["delete", "restore", "purge"]),
@@ -807,7 +807,7 @@ def test_page_delete_restore_purge_with_odd_versions(world, version, action):
             assert stored()[:3] == before[:3]
 
 
-@fuzz_settings(60)
+@fuzz_settings(100)
 @given(data=st.data())
 def test_page_unit_forms(world, data):
     unit = world["units"]["filial"]
@@ -832,7 +832,7 @@ USER_FORM = [
 ]  # fmt: skip
 
 
-@fuzz_settings(60)
+@fuzz_settings(100)
 @given(data=st.data())
 def test_page_user_forms(world, data):
     user = world["personas"]["agent_own"]
@@ -859,7 +859,7 @@ def test_page_user_forms(world, data):
             assert client.get("/accounts/users/").status_code == 200
 
 
-@fuzz_settings(60)
+@fuzz_settings(100)
 @given(data=st.data())
 def test_page_own_forms(world, data):
     """Profile, password, API token name, the unit switch and the language switch."""
@@ -901,7 +901,7 @@ def header_value():
 HEADERS = ["accept-language", "authorization", "if-match", "hx-request", "hx-current-url"]
 
 
-@fuzz_settings(60)
+@fuzz_settings(100)
 @given(
     headers=st.dictionaries(st.sampled_from(HEADERS), header_value(), min_size=1, max_size=3),
     cookies=st.dictionaries(
@@ -941,7 +941,7 @@ def test_odd_headers_and_cookies(world, headers, cookies, where):
             assert stored() == before
 
 
-@fuzz_settings(40)
+@fuzz_settings(60)
 @given(data=st.data())
 def test_page_login(world, data):
     fields = data.draw(form_over({}, ["username", "password", "next"]))
