@@ -231,6 +231,14 @@ class Output(Schema):
     model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
 
+class Conflict(Output):
+    """409: the record changed since it was read; `current` is the saved record. (A
+    resource's own conflict_schema() names the record's shape; prefer that.)"""
+
+    detail: str
+    current: dict[str, Any]
+
+
 def conflict_schema(name: str, record: type) -> type:
     """409 for `record`: the record changed since it was read; `current` is what is saved."""
     return create_model(
@@ -270,7 +278,7 @@ def answers(
     crm: bool = True,
     record: bool = False,
     body: bool = False,
-    conflict: type | None = None,
+    conflict: type | bool | None = None,
     params: bool = True,
 ) -> dict:
     """The status codes an operation can give, for its `response=`, each with its schema.
@@ -290,8 +298,8 @@ def answers(
     if body:
         result[400] = Error
         result[413] = Error
-    if conflict is not None:
-        result[409] = conflict
+    if conflict:
+        result[409] = Conflict if conflict is True else conflict
     if body or params or record:
         result[422] = Invalid
     return result
