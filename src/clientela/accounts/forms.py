@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
+from clientela.core.converters import parse_whole_number
 from clientela.core.forms import ShownValuesForm, touched_values
 
 from . import throttle
@@ -263,6 +264,21 @@ class UnitForm(ShownValuesForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class UnitChoiceField(forms.ModelMultipleChoiceField):
+    """Business units by id; an id the id column cannot hold ("²", 2**63) is no choice, not
+    an overflow in the query."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if parse_whole_number(pk) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class UserForm(ShownValuesForm):
     """An admin's form for a user; the password is required only for new users."""
 
@@ -276,7 +292,7 @@ class UserForm(ShownValuesForm):
         choices=Scope.choices,
         help_text=gettext_lazy("Administrators always see everything."),
     )
-    unit_ids = forms.ModelMultipleChoiceField(
+    unit_ids = UnitChoiceField(
         label=gettext_lazy("Business units"),
         queryset=Unit.objects.filter(is_active=True),
         required=False,

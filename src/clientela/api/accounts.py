@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field, create_model
 
 from clientela.accounts import services
@@ -18,17 +18,23 @@ from clientela.core.pagination import clean_limit, paginate
 
 from .base import (
     CONFLICT_SERIALIZERS,
+    CREATED,
     CURSOR,
     IF_MATCH,
     LIMIT,
+    Email,
+    Output,
     RecordId,
     Version,
     answers,
     check_patch,
+    conflict_schema,
     crm_user,
     expected_version,
     list_schema,
+    not_null,
     page_body,
+    shown,
 )
 
 me_router = Router(tags=["me"])
@@ -47,7 +53,6 @@ def _text(model, name: str):
 
 Username = _text(User, "username")
 FullName = _text(User, "full_name")
-Email = Annotated[str, Field(max_length=254, json_schema_extra={"format": "email"})]
 Phone = _text(User, "phone")
 TimeZone = _text(User, "time_zone")
 Password = Annotated[
@@ -60,20 +65,20 @@ Password = Annotated[
 UnitName = _text(Unit, "name")
 
 
-class UserOut(Schema):
-    id: int
-    username: str
-    full_name: str
-    email: str
-    phone: str
-    language: LanguageLiteral | None
-    time_zone: str
+class UserOut(Output):
+    id: RecordId
+    username: shown(Username)
+    full_name: shown(FullName)
+    email: shown(Email)
+    phone: shown(Phone)
+    language: LanguageLiteral | None = Field(description="Null: follow the browser.")
+    time_zone: shown(TimeZone) = Field(description="Empty: the server's time zone.")
     role: RoleLiteral
     scope: ScopeLiteral = Field(description="Administrators always have `all`.")
     crm_access: bool = Field(description="Administrators always have access to the CRM.")
-    unit_ids: list[int]
+    unit_ids: list[RecordId]
     is_active: bool
-    version: int
+    version: RecordId
 
     @staticmethod
     def resolve_unit_ids(obj: User) -> list[int]:
@@ -117,22 +122,27 @@ class UserIn(Schema):
     is_active: bool = True
 
 
+UnitIds = Annotated[list[RecordId], Field(max_length=200)]
+
+
 class UserPatch(Schema):
+    """Send only what changes; `id` is accepted when unchanged, `language` may be null."""
+
     model_config = _FORBID
 
     id: int | None = None
-    username: Username | None = None
-    password: Password | None = None
-    full_name: FullName | None = None
-    email: Email | None = None
-    phone: Phone | None = None
+    username: not_null(Username) = None
+    password: not_null(Password) = Field(None, description="A new password (a reset).")
+    full_name: not_null(FullName) = None
+    email: not_null(Email) = None
+    phone: not_null(Phone) = None
     language: LanguageLiteral | None = None
-    time_zone: TimeZone | None = None
-    role: RoleLiteral | None = None
-    scope: ScopeLiteral | None = None
-    crm_access: bool | None = None
-    unit_ids: list[RecordId] | None = Field(None, max_length=200)
-    is_active: bool | None = None
+    time_zone: not_null(TimeZone) = None
+    role: not_null(RoleLiteral) = None
+    scope: not_null(ScopeLiteral) = None
+    crm_access: not_null(bool) = None
+    unit_ids: not_null(UnitIds) = None
+    is_active: not_null(bool) = None
     version: Version | None = None
 
 
@@ -141,30 +151,31 @@ class MePatch(Schema):
 
     model_config = _FORBID
 
-    full_name: FullName | None = None
-    email: Email | None = None
-    phone: Phone | None = None
+    full_name: not_null(FullName) = None
+    email: not_null(Email) = None
+    phone: not_null(Phone) = None
     language: LanguageLiteral | None = None
-    time_zone: TimeZone | None = None
+    time_zone: not_null(TimeZone) = None
     # Accepted only when unchanged, so GET -> PATCH works; changing them is a 422.
-    id: int | None = None
-    username: str | None = Field(None, max_length=150)
-    role: str | None = Field(None, max_length=20)
-    scope: str | None = Field(None, max_length=20)
-    crm_access: bool | None = None
-    unit_ids: list[int] | None = Field(None, max_length=200)
-    is_active: bool | None = None
-    version: int | None = None
+    id: not_null(int) = None
+    username: not_null(Annotated[str, Field(max_length=150)]) = None
+    role: not_null(Annotated[str, Field(max_length=20)]) = None
+    scope: not_null(Annotated[str, Field(max_length=20)]) = None
+    crm_access: not_null(bool) = None
+    unit_ids: not_null(Annotated[list[int], Field(max_length=200)]) = None
+    is_active: not_null(bool) = None
+    version: not_null(int) = None
 
 
 UserList = list_schema("UserList", UserOut)
+UserConflict = conflict_schema("UserConflict", UserOut)
 
 
-class UnitOut(Schema):
-    id: int
-    name: str
+class UnitOut(Output):
+    id: RecordId
+    name: shown(UnitName)
     is_active: bool
-    version: int
+    version: RecordId
 
 
 class UnitIn(Schema):
@@ -176,12 +187,13 @@ class UnitIn(Schema):
 class UnitPatch(Schema):
     model_config = _FORBID
     id: int | None = None
-    name: UnitName | None = None
-    is_active: bool | None = None
+    name: not_null(UnitName) = None
+    is_active: not_null(bool) = None
     version: Version | None = None
 
 
 UnitList = list_schema("UnitList", UnitOut)
+UnitConflict = conflict_schema("UnitConflict", UnitOut)
 
 
 def user_json(user: User, request=None) -> dict:
@@ -221,7 +233,12 @@ def _me(request: HttpRequest) -> User:
     return user
 
 
-@me_router.get("/me", response=answers({200: MeOut}, crm=False, params=False), summary="Yourself")
+@me_router.get(
+    "/me",
+    response=answers({200: MeOut}, crm=False, params=False),
+    summary="Yourself",
+    description="Your profile, role, scope and units; reachable without access to the CRM.",
+)
 def get_me(request: HttpRequest):
     return _me(request)
 
@@ -259,12 +276,17 @@ def _admin(request: HttpRequest) -> User:
     return user
 
 
-@users_router.get("/users", response=answers({200: UserList}), summary="List users")
+@users_router.get(
+    "/users",
+    response=answers({200: UserList}),
+    summary="List users",
+    description="Every user, by username, in pages (administrators only).",
+)
 def list_users(
     request: HttpRequest,
-    limit: int | None = LIMIT,
-    cursor: str | None = CURSOR,
-    is_active: bool | None = None,
+    limit: int = LIMIT,
+    cursor: str = CURSOR,
+    is_active: bool = Query(None, description="Only active (true) or inactive (false) users."),
 ):
     _admin(request)
     queryset = User.objects.prefetch_related("units")
@@ -282,6 +304,7 @@ def list_users(
     summary="Create a user",
     description="The password must follow the password rules (at least 10 characters, not "
     "common, not all digits, not like the username).",
+    openapi_extra=CREATED,
 )
 def create_user(request: HttpRequest, response: HttpResponse, payload: UserIn):
     actor = _admin(request)
@@ -291,7 +314,10 @@ def create_user(request: HttpRequest, response: HttpResponse, payload: UserIn):
 
 
 @users_router.get(
-    "/users/{user_id}", response=answers({200: UserOut}, record=True), summary="Read a user"
+    "/users/{user_id}",
+    response=answers({200: UserOut}, record=True),
+    summary="Read a user",
+    description="Administrators only.",
 )
 def get_user(request: HttpRequest, user_id: RecordId):
     _admin(request)
@@ -300,13 +326,13 @@ def get_user(request: HttpRequest, user_id: RecordId):
 
 @users_router.patch(
     "/users/{user_id}",
-    response=answers({200: UserOut}, record=True, body=True, conflict=True),
+    response=answers({200: UserOut}, record=True, body=True, conflict=UserConflict),
     summary="Change, deactivate or reset the password of a user",
     description="Deactivating a user or resetting their password ends their sessions and "
     "revokes their API tokens. The last active administrator cannot be demoted or deactivated.",
 )
 def update_user(
-    request: HttpRequest, user_id: RecordId, payload: UserPatch, if_match: str | None = IF_MATCH
+    request: HttpRequest, user_id: RecordId, payload: UserPatch, if_match: str = IF_MATCH
 ):
     actor = _admin(request)
     user = get_object_or_404(User, pk=user_id)
@@ -319,8 +345,13 @@ def update_user(
 # --- units -----------------------------------------------------------------------
 
 
-@units_router.get("/units", response=answers({200: UnitList}), summary="List business units")
-def list_units(request: HttpRequest, limit: int | None = LIMIT, cursor: str | None = CURSOR):
+@units_router.get(
+    "/units",
+    response=answers({200: UnitList}),
+    summary="List business units",
+    description="Every business unit, active or not, by name, in pages.",
+)
+def list_units(request: HttpRequest, limit: int = LIMIT, cursor: str = CURSOR):
     crm_user(request)
     page = paginate(
         Unit.objects.all(),
@@ -336,6 +367,8 @@ def list_units(request: HttpRequest, limit: int | None = LIMIT, cursor: str | No
     "/units",
     response=answers({201: UnitOut}, body=True),
     summary="Create a business unit (administrators)",
+    description="Names are unique, ignoring case.",
+    openapi_extra=CREATED,
 )
 def create_unit(request: HttpRequest, response: HttpResponse, payload: UnitIn):
     actor = _admin(request)
@@ -348,6 +381,7 @@ def create_unit(request: HttpRequest, response: HttpResponse, payload: UnitIn):
     "/units/{unit_id}",
     response=answers({200: UnitOut}, record=True),
     summary="Read a business unit",
+    description="Everyone with access to the CRM may read every unit.",
 )
 def get_unit(request: HttpRequest, unit_id: RecordId):
     crm_user(request)
@@ -356,12 +390,12 @@ def get_unit(request: HttpRequest, unit_id: RecordId):
 
 @units_router.patch(
     "/units/{unit_id}",
-    response=answers({200: UnitOut}, record=True, body=True, conflict=True),
+    response=answers({200: UnitOut}, record=True, body=True, conflict=UnitConflict),
     summary="Rename or deactivate a business unit (administrators)",
     description="Units are deactivated, never deleted: their records keep them.",
 )
 def update_unit(
-    request: HttpRequest, unit_id: RecordId, payload: UnitPatch, if_match: str | None = IF_MATCH
+    request: HttpRequest, unit_id: RecordId, payload: UnitPatch, if_match: str = IF_MATCH
 ):
     actor = _admin(request)
     unit = get_object_or_404(Unit, pk=unit_id)

@@ -5,7 +5,8 @@ read-only and not-null rules of a PATCH, the version from the body or If-Match).
 import datetime
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from ninja import Header, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import Field, create_model
+from pydantic import ConfigDict, Field, TypeAdapter, WithJsonSchema, create_model
 
 from clientela.accounts.access import require_crm_access
 from clientela.accounts.middleware import activate_user_language
@@ -40,7 +41,21 @@ Cursor = Annotated[
     str,
     Field(max_length=500, description="`next_cursor` of the previous page, to read the next one."),
 ]
-# The same, as parameters of an operation.
+# An e-mail address or nothing: "" is how an unknown address is sent and shown.
+Email = Annotated[
+    str,
+    Field(max_length=254),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "email", "maxLength": 254},
+                {"type": "string", "maxLength": 0},
+            ],
+            "description": "An e-mail address, or an empty string for none.",
+        }
+    ),
+]
+# The same, as parameters of an operation (`limit: int = LIMIT`: absent means the default).
 LIMIT = Query(
     None,
     ge=1,
@@ -52,8 +67,39 @@ IF_MATCH = Header(
     None,
     alias="If-Match",
     max_length=40,
-    description="The version you read (or send `version` in the body); a stale one is a 409.",
+    description='The version you read, e.g. `3` or `"3"` (or send `version` in the body); '
+    "a stale one is a 409.",
 )
+# Answers of 201: where the new record is.
+CREATED = {
+    "responses": {
+        201: {
+            "headers": {
+                "Location": {
+                    "description": "The address of the new record.",
+                    "required": True,
+                    "schema": {"type": "string"},
+                }
+            }
+        }
+    }
+}
+
+
+def shown(annotation) -> Any:
+    """An answer's field: documented as `annotation`, but not checked on the way out, so a
+    row saved before a rule existed is still shown (the tests check every answer against
+    the document, see api/tests/openapi_conformance.py)."""
+    schema = TypeAdapter(annotation).json_schema(mode="serialization")
+    return Annotated[Any, WithJsonSchema(schema)]
+
+
+def not_null(annotation) -> Any:
+    """`annotation | None` that the document shows as `annotation`: a PATCH field that may be
+    left out but not sent as null (the handler refuses null with its own message)."""
+    schema = TypeAdapter(annotation).json_schema()
+    return Annotated[annotation | None, WithJsonSchema(schema)]
+
 
 TAGS = [
     {"name": "me", "description": "The user making the request: profile and preferences."},
@@ -98,7 +144,47 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
+class ClientelaAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        # "list_parties", not "clientela_api_parties_list_parties": the name a generated
+        # client gives its function, and the URL name of the operation.
+        return operation.view_func.__name__
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        _drop_unused_schemas(schema)
+        return schema
+
+
+def _drop_unused_schemas(document) -> None:
+    """Leave out the component schemas no operation refers to (a query's model, such as
+    the party list's filters, is there only as its parameters)."""
+    schemas = document.get("components", {}).get("schemas", {})
+    prefix = "#/components/schemas/"
+
+    def refs(node):
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(prefix):
+                yield ref[len(prefix) :]
+            for value in node.values():
+                yield from refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from refs(value)
+
+    used: set[str] = set()
+    pending = list(refs(document.get("paths", {})))
+    while pending:
+        name = pending.pop()
+        if name not in used and name in schemas:
+            used.add(name)
+            pending.extend(refs(schemas[name]))
+    for name in [name for name in schemas if name not in used]:
+        del schemas[name]
+
+
+api = ClientelaAPI(
     title="Clientela API",
     version="1",
     description=(
@@ -111,7 +197,14 @@ api = NinjaAPI(
     auth=[TokenAuth(), SessionAuth()],
     docs_url="/docs",
     openapi_url="/openapi.json",
-    openapi_extra={"tags": TAGS},
+    servers=[{"url": "/", "description": "This installation."}],
+    openapi_extra={
+        "tags": TAGS,
+        "info": {
+            "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
+            "contact": {"name": "Clientela"},
+        },
+    },
 )
 
 
@@ -119,27 +212,59 @@ api = NinjaAPI(
 
 
 class Error(Schema):
-    """Every error answer: a sentence, and for invalid fields the messages of each field."""
+    """An error answer: a sentence saying what went wrong (in the user's language)."""
 
     detail: str
-    errors: dict[str, list[str]] | None = None
 
 
-class Conflict(Schema):
-    """409: the record changed since it was read; `current` is the saved record."""
+class Invalid(Schema):
+    """422: some fields are not valid; `errors` holds each field's messages (`__all__` for
+    the record as a whole)."""
 
     detail: str
-    current: dict[str, Any] | None = None
+    errors: dict[str, Annotated[list[str], Field(min_length=1)]]
+
+
+class Output(Schema):
+    """An answer's shape: every field is always there (null where nullable)."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+
+class Conflict(Output):
+    """409: the record changed since it was read; `current` is the saved record. (A
+    resource's own conflict_schema() names the record's shape; prefer that.)"""
+
+    detail: str
+    current: dict[str, Any]
+
+
+def conflict_schema(name: str, record: type) -> type:
+    """409 for `record`: the record changed since it was read; `current` is what is saved."""
+    return create_model(
+        name,
+        __base__=Output,
+        __doc__=f"409: the record changed since you read it; `current` is the saved "
+        f"{record.__name__}.",
+        detail=(str, ...),
+        current=(record, ...),
+    )
 
 
 def list_schema(name: str, item: type) -> type:
     """The list envelope of DESIGN.md for `item`: items, a capped count and the next cursor."""
     return create_model(
         name,
-        __base__=Schema,
+        __base__=Output,
         items=(list[item], ...),
-        count=(int | None, Field(..., description="Exact up to 10,000; null beyond.")),
-        next_cursor=(str | None, Field(..., description="Pass as `cursor` for the next page.")),
+        count=(
+            Annotated[int, Field(ge=0)] | None,
+            Field(..., description="Exact up to 10,000; null beyond."),
+        ),
+        next_cursor=(
+            str | None,
+            Field(..., description="Pass as `cursor` for the next page; null on the last page."),
+        ),
     )
 
 
@@ -153,22 +278,30 @@ def answers(
     crm: bool = True,
     record: bool = False,
     body: bool = False,
-    conflict: bool = False,
+    conflict: type | bool | None = None,
     params: bool = True,
 ) -> dict:
-    """The status codes an operation can give, for its `response=`, each with its schema."""
+    """The status codes an operation can give, for its `response=`, each with its schema.
+
+    401 always (no or a bad token); 403 without access to the CRM, for an action the role
+    forbids, or a failed CSRF check (any operation with a body, with the session); 404 for a
+    record out of scope or missing; 400 for a body that is not JSON and 413 for one over the
+    size limit; 409 (`conflict`, the resource's conflict schema) for a stale version; 422
+    for invalid fields, parameters or ids.
+    """
     result = dict(ok)
     result[401] = Error
-    if crm:
+    if crm or body:
         result[403] = Error
     if record:
         result[404] = Error
     if body:
         result[400] = Error
+        result[413] = Error
     if conflict:
-        result[409] = Conflict
+        result[409] = Conflict if conflict is True else conflict
     if body or params or record:
-        result[422] = Error
+        result[422] = Invalid
     return result
 
 
@@ -279,6 +412,18 @@ def on_unauthenticated(request, exc):
         request,
         error_body(_("Authentication required: send a valid token or log in.")),
         status=401,
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+    return api.create_response(
+        request,
+        error_body(
+            _("The request body is too large: send at most %(size).1f MB.") % {"size": limit}
+        ),
+        status=413,
     )
 
 

@@ -9,8 +9,9 @@ from ninja import Query, Router, Schema, Status
 from pydantic import AwareDatetime, ConfigDict, Field, create_model
 
 from clientela.accounts.units import default_unit_id
+from clientela.audit.models import Action
 from clientela.audit.services import history_of
-from clientela.core.pagination import clean_limit, paginate
+from clientela.core.pagination import MAX_LIMIT, clean_limit, paginate
 from clientela.core.text import MAX_QUERY_LENGTH
 from clientela.parties import selectors, services
 from clientela.parties.models import Party
@@ -18,19 +19,25 @@ from clientela.parties.queries import SORTS
 
 from .base import (
     CONFLICT_SERIALIZERS,
+    CREATED,
     CURSOR,
     IF_MATCH,
     LIMIT,
     Cursor,
+    Email,
     Limit,
+    Output,
     RecordId,
     Version,
     answers,
     check_patch,
+    conflict_schema,
     crm_user,
     expected_version,
     list_schema,
+    not_null,
     page_body,
+    shown,
 )
 
 router = Router(tags=["parties"])
@@ -41,11 +48,11 @@ SortLiteral = Literal["name", "-name", "created_at", "-created_at", "updated_at"
 
 def _text(name: str, description: str = "") -> Any:
     return Annotated[
-        str, Field(max_length=Party._meta.get_field(name).max_length, description=description)
+        str,
+        Field(max_length=Party._meta.get_field(name).max_length, description=description or None),
     ]
 
 
-Email = Annotated[str, Field(max_length=254, json_schema_extra={"format": "email"})]
 Phone = Annotated[str, Field(max_length=30)]
 Tag = Annotated[str, Field(max_length=services.MAX_TAG_LENGTH)]
 
@@ -109,13 +116,29 @@ def _field(default, description):
     return Field(default, description=description or None)
 
 
+# What the answers hold, where it is narrower than what the input accepts: canonical
+# CPF/CNPJ, E.164 phones, uppercase codes, ids of existing rows.
+OUTPUT_SHAPES: dict[str, Any] = {
+    "tax_id": Annotated[str, Field(pattern=r"^([0-9]{11}|[0-9A-Z]{12}[0-9]{2})$")] | None,
+    "is_customer": bool,
+    "phones": Annotated[
+        list[Annotated[str, Field(pattern=r"^\+[1-9][0-9]{6,14}$")]],
+        Field(max_length=services.MAX_PHONES),
+    ],
+    "state": Annotated[str, Field(pattern="^([A-Z0-9]{1,2})?$")],
+    "country": Annotated[str, Field(pattern="^[A-Z]{2}$")],
+    "owner_id": RecordId,
+    "unit_id": RecordId,
+}
+
+
 _PartyOut = create_model(
     "_PartyOut",
-    __base__=Schema,
-    id=(int, ...),
+    __base__=Output,
+    id=(RecordId, ...),
     **{
         name: (
-            {"is_customer": bool, "owner_id": int, "unit_id": int}.get(name, annotation),
+            shown(OUTPUT_SHAPES.get(name, annotation)),
             Field(..., description=description or None),
         )
         for name, (annotation, _default, description) in FIELDS.items()
@@ -126,7 +149,7 @@ _PartyOut = create_model(
             False, description="True when the company the person works at is outside your scope."
         ),
     ),
-    version=(int, ...),
+    version=(RecordId, ...),
     created_at=(datetime.datetime, ...),
     updated_at=(datetime.datetime, ...),
 )
@@ -151,11 +174,18 @@ PartyIn = create_model(
     },
 )
 PartyIn.model_config.update(_FORBID)
+# Fields a PATCH may not set to null (tax_id, birth_date and employer_id may be cleared);
+# null on create means "the default" for these, not on a change.
+NOT_NULL = set(services.EDITABLE_FIELDS) - {"tax_id", "birth_date", "employer_id"}
+PATCH_SHAPES = {"is_customer": bool, "owner_id": RecordId, "unit_id": RecordId}
 PartyPatch = create_model(
     "PartyPatch",
     __base__=Schema,
     **{
-        name: (annotation | None, _field(None, description))
+        name: (
+            not_null(PATCH_SHAPES.get(name, annotation)) if name in NOT_NULL else annotation | None,
+            _field(None, description),
+        )
         for name, (annotation, _default, description) in FIELDS.items()
     },
     version=(Version | None, Field(None)),
@@ -170,6 +200,7 @@ PartyIn.model_rebuild(force=True)
 PartyPatch.model_rebuild(force=True)
 
 PartyList = list_schema("PartyList", PartyOut)
+PartyConflict = conflict_schema("PartyConflict", PartyOut)
 
 
 class VersionIn(Schema):
@@ -177,16 +208,23 @@ class VersionIn(Schema):
     version: Version | None = None
 
 
-class HistoryOut(Schema):
-    id: int
-    action: str
-    actor_id: int | None
+ActionLiteral = Literal[tuple(Action.values)]
+
+
+class HistoryOut(Output):
+    """One recorded change: who, when, and each field's [old, new]."""
+
+    id: RecordId
+    action: ActionLiteral
+    actor_id: RecordId | None = Field(description="Null for the system (or a deleted user).")
     actor_name: str
     at: datetime.datetime
-    changes: dict[str, list[Any]]
+    changes: shown(dict[str, Annotated[list[Any], Field(min_length=2, max_length=2)]]) = Field(
+        description="Each changed field's [old, new] value."
+    )
 
 
-class HistoryList(Schema):
+class HistoryList(Output):
     items: list[HistoryOut]
 
 
@@ -195,19 +233,20 @@ class PartyFilters(Schema):
         "",
         max_length=MAX_QUERY_LENGTH,
         description="Every word must match (case, accents and punctuation ignored); "
-        "digits match phones and CPF/CNPJ.",
+        "digits match phones and CPF/CNPJ. At most 12 words.",
     )
-    kind: KindLiteral | None = None
-    is_customer: bool | None = None
-    is_supplier: bool | None = None
-    is_active: bool | None = None
-    city: str | None = Field(None, max_length=100)
-    state: str | None = Field(None, max_length=2)
-    owner_id: RecordId | None = None
-    unit_id: RecordId | None = None
-    sort: SortLiteral = "name"
-    limit: Limit | None = None
-    cursor: Cursor | None = None
+    # Absent means no filter (None), which the document need not offer as a value.
+    kind: KindLiteral = None
+    is_customer: bool = None
+    is_supplier: bool = None
+    is_active: bool = None
+    city: str = Field(None, max_length=100, description="The whole city name, any case.")
+    state: str = Field(None, max_length=2, description="UF (SP, RJ…), any case.")
+    owner_id: RecordId = None
+    unit_id: RecordId = None
+    sort: SortLiteral = Field("name", description="`-` first for descending; ties by id.")
+    limit: Limit = None
+    cursor: Cursor = None
     trashed: bool = Field(False, description="The trash instead (administrators only).")
 
 
@@ -219,8 +258,9 @@ def party_json(party: Party, request) -> dict:
 CONFLICT_SERIALIZERS[Party] = party_json
 
 READ_ONLY = {"id", "employer_hidden", "created_at", "updated_at"}
-# Fields a PATCH may not set to null (tax_id, birth_date and employer_id may be cleared).
-NOT_NULL = set(services.EDITABLE_FIELDS) - {"tax_id", "birth_date", "employer_id"}
+HISTORY_LIMIT = Query(
+    None, ge=1, le=MAX_LIMIT, description=f"Rows, 1 to {MAX_LIMIT} (default 100), newest first."
+)
 
 
 def _fetch(request: HttpRequest, party_id: int) -> Party:
@@ -256,7 +296,10 @@ def list_parties(request: HttpRequest, filters: Query[PartyFilters]):
     "/parties",
     response=answers({201: PartyOut}, body=True),
     summary="Create a party",
-    description="Answers 201 with the party and its address in `Location`.",
+    description="Answers 201 with the party and its address in `Location`. You are its owner "
+    "unless you name another one you may assign; `unit_id` may be left out when you have "
+    "exactly one business unit.",
+    openapi_extra=CREATED,
 )
 def create_party(request: HttpRequest, response: HttpResponse, payload: PartyIn):
     user = crm_user(request)
@@ -274,6 +317,7 @@ def create_party(request: HttpRequest, response: HttpResponse, payload: PartyIn)
     "/parties/{party_id}",
     response=answers({200: PartyOut}, record=True),
     summary="Read a party",
+    description="A party you may see; one outside your scope or in the trash is a 404.",
 )
 def get_party(request: HttpRequest, party_id: RecordId):
     return _fetch(request, party_id)
@@ -281,7 +325,7 @@ def get_party(request: HttpRequest, party_id: RecordId):
 
 @router.patch(
     "/parties/{party_id}",
-    response=answers({200: PartyOut}, record=True, body=True, conflict=True),
+    response=answers({200: PartyOut}, record=True, body=True, conflict=PartyConflict),
     summary="Change a party",
     description="Send only what changes, with the `version` you read (or If-Match); "
     "read-only fields are accepted when unchanged.",
@@ -290,7 +334,7 @@ def update_party(
     request: HttpRequest,
     party_id: RecordId,
     payload: PartyPatch,
-    if_match: str | None = IF_MATCH,
+    if_match: str = IF_MATCH,
 ):
     party = _fetch(request, party_id)
     data = payload.model_dump(exclude_unset=True)
@@ -307,15 +351,16 @@ def update_party(
 
 @router.delete(
     "/parties/{party_id}",
-    response=answers({204: None}, record=True, body=True, conflict=True),
+    response=answers({204: None}, record=True, body=True, conflict=PartyConflict),
     summary="Move a party to the trash",
-    description="Managers and administrators. Administrators can restore it.",
+    description="Managers and administrators; send the `version` you read (in the body or "
+    "If-Match) to be refused with a 409 when it changed. Administrators can restore it.",
 )
 def delete_party(
     request: HttpRequest,
     party_id: RecordId,
     payload: VersionIn | None = None,
-    if_match: str | None = IF_MATCH,
+    if_match: str = IF_MATCH,
 ):
     party = _fetch(request, party_id)
     version = expected_version(request, payload.version if payload else None)
@@ -327,6 +372,8 @@ def delete_party(
     "/parties/{party_id}/restore",
     response=answers({200: PartyOut}, record=True),
     summary="Restore a party from the trash (administrators)",
+    description="Answers the restored party. Refused (422) while another party not in the "
+    "trash has its CPF/CNPJ.",
 )
 def restore_party(request: HttpRequest, party_id: RecordId):
     party = selectors.trashed_party(crm_user(request), party_id)
@@ -353,7 +400,7 @@ def purge_party(request: HttpRequest, party_id: RecordId):
     summary="A party's recorded changes",
     description="Newest first: who changed what, when, old → new.",
 )
-def party_history(request: HttpRequest, party_id: RecordId, limit: int | None = LIMIT):
+def party_history(request: HttpRequest, party_id: RecordId, limit: int = HISTORY_LIMIT):
     party = _fetch(request, party_id)
     rows = history_of(party)[: clean_limit(limit, default=100)]
     return {"items": list(rows)}
@@ -363,12 +410,13 @@ def party_history(request: HttpRequest, party_id: RecordId, limit: int | None = 
     "/parties/{party_id}/contacts",
     response=answers({200: PartyList}, record=True),
     summary="The contact people of a company",
+    description="The people who work at the company that you may see, by name, in pages.",
 )
 def party_contacts(
     request: HttpRequest,
     party_id: RecordId,
-    limit: int | None = LIMIT,
-    cursor: str | None = CURSOR,
+    limit: int = LIMIT,
+    cursor: str = CURSOR,
 ):
     party = _fetch(request, party_id)
     page = paginate(

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .converters import MAX_ID
+from .text import text_problem
 
 COUNT_CAP = 10_000
 DEFAULT_LIMIT = 50
@@ -49,7 +50,8 @@ def _decode(cursor: str) -> list:
         or not isinstance(values[1], int)
         or isinstance(values[1], bool)
         or not 0 <= values[1] <= MAX_ID
-        or (isinstance(values[0], str) and "\x00" in values[0])
+        # A text no column holds (NUL, a lone surrogate): the database could not compare it.
+        or (isinstance(values[0], str) and text_problem(values[0]) is not None)
         or (isinstance(values[0], int) and abs(values[0]) > MAX_ID)
     ):
         raise ValidationError({"cursor": [_("This cursor is not valid.")]})
