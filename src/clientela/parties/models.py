@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from clientela.accounts.access import ScopedQuerySet
 from clientela.core.text import digits, fold, is_digit_query, search_words
 
+from . import search_index
 from .brazil import STATE_CHOICES, alphanumeric_cnpj
+from .search_index import Candidates
 
 
 class Kind(models.TextChoices):
@@ -17,6 +19,13 @@ class Kind(models.TextChoices):
 def _word_pattern(word: str) -> str:
     # Short words match word starts only; the leading space in search_text marks a start.
     return word if len(word) >= 3 else " " + word
+
+
+def _contains_all(patterns: list[tuple[str, str]]) -> Q:
+    condition = Q()
+    for column, pattern in patterns:
+        condition &= Q(**{f"{column}__contains": pattern})
+    return condition
 
 
 @models.TextField.register_lookup
@@ -52,19 +61,30 @@ class PartyQuerySet(ScopedQuerySet):
         if tax_id:
             return self.filter(tax_id=tax_id)
         if is_digit_query(query):
-            return self.filter(search_digits__contains=digits(query))
+            return self._containing([("search_digits", digits(query))])
         words = search_words(query)
-        every_word = Q()
-        for word in words:
-            every_word &= Q(search_text__contains=_word_pattern(word))
-        if len(words) < 2:
-            return self.filter(every_word)
-        # Same rows, better plan: PostgreSQL judges each word's LIKE alone and multiplies
+        patterns = [("search_text", _word_pattern(word)) for word in words]
+        if len(words) < 2 or search_index.in_use(self.db):
+            return self._containing(patterns)
+        # PostgreSQL: same rows, better plan. It judges each word's LIKE alone and multiplies
         # them, so "rio de janeiro" looks a thousand times rarer than it is. The words in
         # the order typed, as one pattern, are judged as a whole against the column's
         # histogram; OR-ed with the exact condition they change no result, only the estimate.
         in_order = "%" + "%".join(_word_pattern(w) for w in fold(query).split()) + "%"
-        return self.filter(Q(search_text__like=in_order) | every_word)
+        return self.filter(Q(search_text__like=in_order) | _contains_all(patterns))
+
+    def _containing(self, patterns: list[tuple[str, str]]):
+        """Rows whose `column` contains each `pattern`, for [(column, pattern)].
+
+        On SQLite the trigram table (see search_index) finds the candidate rows through
+        its index; the LIKE conditions, which PostgreSQL answers from its trigram
+        indexes, still decide.
+        """
+        queryset = self.filter(_contains_all(patterns))
+        expression = search_index.in_use(self.db) and search_index.match_expression(patterns)
+        if expression:
+            queryset = queryset.filter(pk__in=Candidates(expression))
+        return queryset
 
 
 # Carried by the list indexes on PostgreSQL, so the usual list filters and the search
