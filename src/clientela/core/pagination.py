@@ -91,9 +91,12 @@ def paginate(
     `ids_first` finds the page's ids first, then reads those rows: where an index
     covers the filters, the search for the page is an index-only scan that touches
     no table row it does not return.
+    A queryset may offer `for_sorted_page()`, the same rows in a shape that finds one
+    page faster (see PartyQuerySet); the count uses the queryset as given.
     """
     direction = "-" if descending else ""
-    ordered = queryset.order_by(f"{direction}{sort_field}", f"{direction}id")
+    page_source = queryset.for_sorted_page() if hasattr(queryset, "for_sorted_page") else queryset
+    ordered = page_source.order_by(f"{direction}{sort_field}", f"{direction}id")
     page_qs = ordered
     if cursor:
         last_value, last_id = _decode(cursor)
@@ -110,7 +113,7 @@ def paginate(
         )
     if ids_first:
         ids = list(page_qs.values_list("pk", flat=True)[: limit + 1])
-        by_id = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+        by_id = {row.pk: row for row in page_source.order_by().filter(pk__in=ids)}
         rows = [by_id[pk] for pk in ids if pk in by_id]
     else:
         rows = list(page_qs[: limit + 1])

@@ -73,6 +73,16 @@ class Candidates(RawSQL):
 
     def __init__(self, expression: str):
         super().__init__(CANDIDATES, [expression])
+        self.expression = expression
+
+
+def has_more_candidates_than(alias: str, expression: str, limit: int) -> bool:
+    """Whether more than `limit` parties (any scope, trash included) match; reads at most
+    limit + 1 entries of the index."""
+    with connections[alias].cursor() as cursor:
+        sql = f"SELECT count(*) FROM ({CANDIDATES} LIMIT %s)"  # noqa: S608 - constants
+        cursor.execute(sql, [expression, limit + 1])
+        return cursor.fetchone()[0] > limit
 
 
 def repair(connection) -> bool:

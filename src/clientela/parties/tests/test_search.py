@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from clientela.core.pagination import paginate
 from clientela.core.text import digits, is_digit_query, search_words
 from clientela.devdata.fake_data import PartyFaker
-from clientela.parties import search_index, services
+from clientela.parties import models, search_index, services
 from clientela.parties.brazil import alphanumeric_cnpj
 from clientela.parties.models import Party
 from clientela.parties.queries import filter_parties
@@ -211,6 +212,20 @@ def test_the_trigram_table_changes_no_result(admin, agent_own, varied, monkeypat
         for q in queries:
             assert found[q] == expected(rows, q), q
             assert found_without[q] == found[q], q
+
+
+@sqlite_only
+@pytest.mark.parametrize("walk_above", [0, 10, 10_000])
+def test_a_page_is_the_same_however_it_is_found(admin, varied, monkeypatch, walk_above):
+    # 0: every search walks the name index; 10_000: none does; 10: some do.
+    monkeypatch.setattr(models, "WALK_ABOVE", walk_above)
+    rows = {p.pk: p for p in varied if p.deleted_at is None}
+    for q in ["silva", "ma", "a", "rua", "com", "ana", "11", "9", "maria silva", "nada disso"]:
+        queryset = filter_parties(admin, q=q)
+        page = paginate(queryset, sort_field="sort_name", descending=False, limit=20, cursor=None)
+        in_order = sorted(expected(rows.values(), q), key=lambda pk: (rows[pk].sort_name, pk))
+        assert [p.pk for p in page.items] == in_order[:20], q
+        assert page.count == len(in_order), q
 
 
 def trigram_rows() -> dict[int, tuple[str, str]]:
