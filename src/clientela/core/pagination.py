@@ -25,9 +25,10 @@ MAX_LIMIT = 200
 @dataclass
 class Page:
     items: list
-    count: int | None
+    count: int | None  # None: more than COUNT_CAP (or not counted)
     next_cursor: str | None
     limit: int
+    counted: bool = True  # False: with_count=False, and the count was not free
 
 
 def _encode(values: list) -> str:
@@ -88,6 +89,8 @@ def paginate(
 ) -> Page:
     """One page of `queryset` ordered by `sort_field` then id, starting after `cursor`.
 
+    `with_count=False` leaves counting to the caller (e.g. a second request), except
+    when it is free: a first page that holds every row.
     `ids_first` finds the page's ids first, then reads those rows: where an index
     covers the filters, the search for the page is an index-only scan that touches
     no table row it does not return.
@@ -125,11 +128,12 @@ def paginate(
         if isinstance(value, datetime.datetime):
             value = value.isoformat()
         next_cursor = _encode([value, last.pk])
-    if not with_count:
-        count = None
-    elif cursor is None and next_cursor is None:
+    counted = True
+    if cursor is None and next_cursor is None:
         # The whole result fits on the first page: its length is the count.
         count = len(rows) if len(rows) <= COUNT_CAP else None
-    else:
+    elif with_count:
         count = capped_count(queryset)
-    return Page(items=rows, count=count, next_cursor=next_cursor, limit=limit)
+    else:
+        count, counted = None, False
+    return Page(items=rows, count=count, next_cursor=next_cursor, limit=limit, counted=counted)
