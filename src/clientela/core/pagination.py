@@ -72,7 +72,13 @@ def clean_limit(raw, default: int = DEFAULT_LIMIT) -> int:
 
 
 def capped_count(queryset: QuerySet) -> int | None:
-    """The exact count up to COUNT_CAP, None beyond."""
+    """The exact count up to COUNT_CAP, None beyond.
+
+    A queryset may offer `for_count()`: the same rows, in the shape that counts them
+    fastest (see PartyQuerySet).
+    """
+    if hasattr(queryset, "for_count"):
+        queryset = queryset.for_count()
     count = queryset.order_by()[: COUNT_CAP + 1].count()
     return count if count <= COUNT_CAP else None
 

@@ -90,21 +90,51 @@ class PartyQuerySet(ScopedQuerySet):
 
         On SQLite the search adds `id IN (trigram candidates)` (see _containing), and
         SQLite then collects every candidate, looks each one up and sorts them. That
-        is the plan for a rare word and for a count; but a word with thousands of
-        candidates has a page's worth of them within the first few hundred rows of the
-        name index, so walking the index, testing each row, finds a page much sooner.
-        The candidates are a redundant condition (the LIKE ones decide), so leaving
-        them out changes the plan, never the rows.
+        is the plan for a rare word; but a word with thousands of candidates has a
+        page's worth of them within the first few hundred rows of the name index, so
+        walking the index, testing each row, finds a page much sooner. The candidates
+        are a redundant condition (the LIKE ones decide), so leaving them out changes
+        the plan, never the rows.
         """
+        expression = self._candidates_expression()
+        if expression is None or not search_index.has_more_candidates_than(
+            self.db, expression, WALK_ABOVE
+        ):
+            return self
+        return self._without_candidates()
+
+    def for_count(self):
+        """The same rows, shaped for counting them (capped_count asks for it).
+
+        On SQLite, joined to the trigram table instead of `id IN (candidates)`: the
+        candidates then come one by one and the count stops at its cap, where the
+        subquery would first collect every one of them (3 ms instead of 10 for "gmail"
+        at 120,000 parties). The LIKE conditions still decide.
+        """
+        expression = self._candidates_expression()
+        if expression is None:
+            return self
+        # extra(): the ORM has no join to a table without a model. Constant SQL; the
+        # expression is a parameter.
+        return self._without_candidates().extra(  # noqa: S610
+            tables=[search_index.TABLE],
+            where=[search_index.JOIN_ON, search_index.MATCHES],
+            params=[expression],
+        )
+
+    def _candidates_expression(self) -> str | None:
+        """The trigram query of this queryset's candidates, when _containing added them."""
         where = self.query.where
         found = [node.rhs for node in where.children if _is_candidates(node)]
         if where.connector != AND or where.negated or len(found) != 1:
-            return self
-        if not search_index.has_more_candidates_than(self.db, found[0].expression, WALK_ABOVE):
-            return self
-        walk = self._chain()  # with its own copy of the WHERE tree
-        walk.query.where.children = [n for n in walk.query.where.children if not _is_candidates(n)]
-        return walk
+            return None
+        return found[0].expression
+
+    def _without_candidates(self):
+        queryset = self._chain()  # with its own copy of the WHERE tree
+        where = queryset.query.where
+        where.children = [node for node in where.children if not _is_candidates(node)]
+        return queryset
 
     def _containing(self, patterns: list[tuple[str, str]]):
         """Rows whose `column` contains each `pattern`, for [(column, pattern)].

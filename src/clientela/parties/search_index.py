@@ -47,7 +47,10 @@ REFILL = [
     "INSERT INTO party_search(rowid, search_text, search_digits) "
     "SELECT id, search_text, search_digits FROM parties_party",
 ]
+TABLE = "party_search"
+MATCHES = "party_search MATCH %s"
 CANDIDATES = "SELECT rowid FROM party_search WHERE party_search MATCH %s"
+JOIN_ON = 'party_search.rowid = "parties_party"."id"'
 
 
 def in_use(alias: str) -> bool:
@@ -94,12 +97,13 @@ def repair(connection) -> bool:
     """
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT name FROM sqlite_master WHERE name = 'party_search' "
-            "OR (type = 'trigger' AND tbl_name = 'parties_party')"
+            "SELECT name FROM sqlite_master WHERE name = %s "
+            "OR (type = 'trigger' AND tbl_name = 'parties_party')",
+            [TABLE],
         )
         present = {row[0] for row in cursor.fetchall()}
         # No table: the migration that makes it has not run (or was reversed).
-        if "party_search" not in present or set(TRIGGERS) <= present:
+        if TABLE not in present or set(TRIGGERS) <= present:
             return False
         for name, sql in TRIGGERS.items():
             if name not in present:
