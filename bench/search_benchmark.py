@@ -97,6 +97,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         default="api,page",
         help="what to time, comma-separated: api, page (default both)",
     )
+    parser.add_argument(
+        "--count-cap",
+        type=int,
+        metavar="N",
+        help="what if counts stopped at N instead of the application's cap (a what-if for "
+        "the API's count contract, not a setting)",
+    )
     parser.add_argument("--verbose", action="store_true", help="print every query's figures")
     parser.add_argument("--json", metavar="FILE", help="also write the raw figures as JSON")
     return parser.parse_args(argv)
@@ -564,6 +571,10 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     surfaces = [s.strip() for s in args.surfaces.split(",") if s.strip()]
     data_dir = configure(args)
+    if args.count_cap:
+        from clientela.core import pagination
+
+        pagination.COUNT_CAP = args.count_cap
     from django.contrib.sessions.models import Session
     from django.db import connection
 
@@ -601,6 +612,8 @@ def main(argv=None) -> int:
             f"timed runs of each query after a warm-up, limit {PAGE_LIMIT}, "
             f"{args.threads} server threads."
         )
+        if args.count_cap:
+            header += f" WHAT-IF: counts stop at {args.count_cap:,}."
         print_report(header, connection.vendor, measured, args.verbose)
         if args.json:
             Path(args.json).write_text(
