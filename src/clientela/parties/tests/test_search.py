@@ -164,6 +164,8 @@ def queries_for(parties, rng) -> list[str]:
     """Substrings of every length, word starts, several words, digits in many spellings,
     and queries that match nothing."""
     queries = ["", " ", "a", "da", "zz", "qxz", "%", "_", "100%", "a_b", '"', "silva maria da"]
+    # FTS5's own syntax, which must stay plain text.
+    queries += ["and", "or not", "near(a b)", "silva*", "^ana", "-costa", "col:ana", "a'b", "{x}"]
     for party in rng.sample(parties, 25):
         text = party.search_text
         start = rng.randrange(1, max(2, len(text) - 2))
