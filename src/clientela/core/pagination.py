@@ -100,11 +100,13 @@ def paginate(
     `ids_first` finds the page's ids first, then reads those rows: where an index
     covers the filters, the search for the page is an index-only scan that touches
     no table row it does not return.
-    A queryset may offer `for_sorted_page()`, the same rows in a shape that finds one
-    page faster (see PartyQuerySet); the count uses the queryset as given.
+    A queryset may offer `for_sorted_page(n)`, the same rows in a shape that finds n
+    of them in order faster (see PartyQuerySet); counts use `for_count()`.
     """
     direction = "-" if descending else ""
-    page_source = queryset.for_sorted_page() if hasattr(queryset, "for_sorted_page") else queryset
+    page_source = queryset
+    if hasattr(queryset, "for_sorted_page"):
+        page_source = queryset.for_sorted_page(limit + 1)
     ordered = page_source.order_by(f"{direction}{sort_field}", f"{direction}id")
     page_qs = ordered
     if cursor:

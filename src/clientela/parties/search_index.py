@@ -79,13 +79,21 @@ class Candidates(RawSQL):
         self.expression = expression
 
 
-def has_more_candidates_than(alias: str, expression: str, limit: int) -> bool:
-    """Whether more than `limit` parties (any scope, trash included) match; reads at most
-    limit + 1 entries of the index."""
+# The most candidates for_sorted_page counts: enough to decide for registries up to a
+# million parties, and about 1 ms for a word that has more.
+COUNT_CANDIDATES_UP_TO = 7200
+
+
+def candidates_and_rows(alias: str, expression: str) -> tuple[int, int]:
+    """How many parties match (at most COUNT_CANDIDATES_UP_TO; any scope, trash included)
+    and about how many the table holds (its largest id), in one query."""
     with connections[alias].cursor() as cursor:
-        sql = f"SELECT count(*) FROM ({CANDIDATES} LIMIT %s)"  # noqa: S608 - constants
-        cursor.execute(sql, [expression, limit + 1])
-        return cursor.fetchone()[0] > limit
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM ({CANDIDATES} LIMIT %s)), "  # noqa: S608 - constants
+            "(SELECT coalesce(max(rowid), 0) FROM party_search)",
+            [expression, COUNT_CANDIDATES_UP_TO],
+        )
+        return cursor.fetchone()
 
 
 def repair(connection) -> bool:

@@ -220,7 +220,7 @@ def test_the_trigram_table_changes_no_result(admin, agent_own, varied, monkeypat
 @pytest.mark.parametrize("walk_above", [0, 10, 10_000])
 def test_a_page_is_the_same_however_it_is_found(admin, varied, monkeypatch, walk_above):
     # 0: every search walks the name index; 10_000: none does; 10: some do.
-    monkeypatch.setattr(models, "WALK_ABOVE", walk_above)
+    monkeypatch.setattr(models, "_walk_is_faster", lambda candidates, *_: candidates > walk_above)
     rows = {p.pk: p for p in varied if p.deleted_at is None}
     for q in ["silva", "ma", "a", "rua", "com", "ana", "11", "9", "maria silva", "nada disso"]:
         queryset = filter_parties(admin, q=q)
