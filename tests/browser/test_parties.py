@@ -222,3 +222,23 @@ def test_live_search_swaps_one_results_region_and_back_shows_the_full_page(brows
         expect(results_of(page).get_by_role("link", name="Padaria Pão de Açúcar")).to_be_visible()
         expect(results_of(page)).not_to_contain_text("João da Silva")
     assert not problems, "\n".join(problems)
+
+
+def test_the_list_shows_its_rows_first_and_its_count_after(browsing):
+    matriz = Unit.objects.create(name="Matriz")
+    admin = make_user("admin", role=Role.ADMIN, units=[matriz])
+    for n in range(60):
+        make_party(owner=admin, unit=matriz, name=f"Cliente {n:02d}", city="Recife")
+    make_party(owner=admin, unit=matriz, name="Padaria Pão de Açúcar")
+    page = browsing.new_page()
+    browsing.login(page, "admin")
+
+    page.goto("/parties/customers/")
+    # 61 rows do not fit a page: the count comes in a request of its own.
+    expect(page.locator("#results-count")).to_have_text("61 found")
+
+    results = search(page, "recife")
+    expect(results.locator("#results-count")).to_have_text("60 found")
+    results = search(page, "padaria")  # one page holds it: counted at once
+    expect(results.locator("#results-count")).to_have_text("1 found")
+    expect(results.locator("#results-count")).not_to_have_attribute("hx-get", re.compile("."))

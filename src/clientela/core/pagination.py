@@ -26,9 +26,10 @@ MAX_LIMIT = 200
 @dataclass
 class Page:
     items: list
-    count: int | None
+    count: int | None  # None: more than COUNT_CAP (or not counted)
     next_cursor: str | None
     limit: int
+    counted: bool = True  # False: with_count=False, and the count was not free
 
 
 def _encode(values: list) -> str:
@@ -99,7 +100,13 @@ def clean_limit(raw, default: int = DEFAULT_LIMIT) -> int:
 
 
 def capped_count(queryset: QuerySet) -> int | None:
-    """The exact count up to COUNT_CAP, None beyond."""
+    """The exact count up to COUNT_CAP, None beyond.
+
+    A queryset may offer `for_count()`: the same rows, in the shape that counts them
+    fastest (see PartyQuerySet).
+    """
+    if hasattr(queryset, "for_count"):
+        queryset = queryset.for_count()
     count = queryset.order_by()[: COUNT_CAP + 1].count()
     return count if count <= COUNT_CAP else None
 
@@ -116,12 +123,19 @@ def paginate(
 ) -> Page:
     """One page of `queryset` ordered by `sort_field` then id, starting after `cursor`.
 
+    `with_count=False` leaves counting to the caller (e.g. a second request), except
+    when it is free: a first page that holds every row.
     `ids_first` finds the page's ids first, then reads those rows: where an index
     covers the filters, the search for the page is an index-only scan that touches
     no table row it does not return.
+    A queryset may offer `for_sorted_page(n)`, the same rows in a shape that finds n
+    of them in order faster (see PartyQuerySet); counts use `for_count()`.
     """
     direction = "-" if descending else ""
-    ordered = queryset.order_by(f"{direction}{sort_field}", f"{direction}id")
+    page_source = queryset
+    if hasattr(queryset, "for_sorted_page"):
+        page_source = queryset.for_sorted_page(limit + 1)
+    ordered = page_source.order_by(f"{direction}{sort_field}", f"{direction}id")
     page_qs = ordered
     if cursor:
         last_value, last_id = _decode(cursor)
@@ -133,7 +147,7 @@ def paginate(
         )
     if ids_first:
         ids = list(page_qs.values_list("pk", flat=True)[: limit + 1])
-        by_id = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+        by_id = {row.pk: row for row in page_source.order_by().filter(pk__in=ids)}
         rows = [by_id[pk] for pk in ids if pk in by_id]
     else:
         rows = list(page_qs[: limit + 1])
@@ -145,11 +159,12 @@ def paginate(
         if isinstance(value, datetime.datetime):
             value = value.isoformat()
         next_cursor = _encode([value, last.pk])
-    if not with_count:
-        count = None
-    elif cursor is None and next_cursor is None:
+    counted = True
+    if cursor is None and next_cursor is None:
         # The whole result fits on the first page: its length is the count.
         count = len(rows) if len(rows) <= COUNT_CAP else None
-    else:
+    elif with_count:
         count = capped_count(queryset)
-    return Page(items=rows, count=count, next_cursor=next_cursor, limit=limit)
+    else:
+        count, counted = None, False
+    return Page(items=rows, count=count, next_cursor=next_cursor, limit=limit, counted=counted)

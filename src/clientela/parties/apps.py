@@ -1,5 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def repair_search_index(using, **kwargs):
+    """After every migrate: a table rebuild on SQLite drops the search index's triggers."""
+    from django.db import connections
+
+    from . import search_index
+
+    if search_index.in_use(using):
+        search_index.repair(connections[using])
 
 
 class PartiesConfig(AppConfig):
@@ -40,3 +51,4 @@ class PartiesConfig(AppConfig):
         tabs.register(Tab("general", _("General"), "parties:detail", 100))
         tabs.register(Tab("history", _("Changes"), "parties:history", 900))
         timeline_registry("party").register(TimelineSource("changes", history_events, 900))
+        post_migrate.connect(repair_search_index, sender=self)

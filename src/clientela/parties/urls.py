@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.party_list, name="list"),
     path("customers/", views.party_list, {"role": "customers"}, name="customers"),
     path("suppliers/", views.party_list, {"role": "suppliers"}, name="suppliers"),
+    path("count/", views.party_count, name="count"),
     path("new/", views.party_create, name="create"),
     path("<id:pk>/", views.party_detail, name="detail"),
     path("<id:pk>/edit/", views.party_edit, name="edit"),

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,7 +16,7 @@ from clientela.audit.services import history_of, last_actor_id
 from clientela.core.converters import parse_record_id
 from clientela.core.errors import EditConflict
 from clientela.core.forms import add_service_errors, keep_input_after_conflict
-from clientela.core.pagination import DEFAULT_LIMIT, Page, paginate
+from clientela.core.pagination import DEFAULT_LIMIT, Page, capped_count, paginate
 from clientela.core.registries import tabs_for
 from clientela.core.versioning import parse_version
 
@@ -61,15 +61,38 @@ def render_party_tab(request, party: Party, *, tab: str, template: str, context=
     )
 
 
-def party_list(request, role: str = "all"):
-    user = request.user
-    require_crm_access(user)
-    config = LIST_ROLES[role]
+def _list_filters(request):
+    """The list's form, its cleaned filters, and the unit and status they default to."""
     form = PartyFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     unit = current_unit(request)
     unit_filter = filters.get("unit") or (str(unit.pk) if unit else "all")
     status = filters.get("status") or "active"
+    return form, filters, unit_filter, status
+
+
+def _listed_parties(user, role: str, filters: dict, unit_filter: str, status: str):
+    """The parties a list shows (a ValidationError for bad filter text)."""
+    config = LIST_ROLES[role]
+    return filter_parties(
+        user,
+        q=filters.get("q", ""),
+        kind=filters.get("kind") or None,
+        is_customer=config.get("is_customer"),
+        is_supplier=config.get("is_supplier"),
+        is_active={"active": True, "inactive": False}.get(status),
+        city=filters.get("city") or None,
+        state=filters.get("state") or None,
+        owner_id=user.pk if filters.get("mine") else None,
+        unit_id=parse_record_id(unit_filter),  # "all": no filter
+    )
+
+
+def party_list(request, role: str = "all"):
+    user = request.user
+    require_crm_access(user)
+    config = LIST_ROLES[role]
+    form, filters, unit_filter, status = _list_filters(request)
     sort = filters.get("sort") or "name"
     page = Page(items=[], count=0, next_cursor=None, limit=DEFAULT_LIMIT)
     search_error = None
@@ -77,25 +100,18 @@ def party_list(request, role: str = "all"):
         search_error = " ".join(e for errors in form.errors.values() for e in errors)
     else:
         try:
-            queryset = filter_parties(
-                user,
-                q=filters.get("q", ""),
-                kind=filters.get("kind") or None,
-                is_customer=config.get("is_customer"),
-                is_supplier=config.get("is_supplier"),
-                is_active={"active": True, "inactive": False}.get(status),
-                city=filters.get("city") or None,
-                state=filters.get("state") or None,
-                owner_id=user.pk if filters.get("mine") else None,
-                unit_id=parse_record_id(unit_filter),  # "all": no filter
-            ).select_related("owner")
-            page = _page_or_first(queryset, sort, filters.get("cursor") or None)
+            queryset = _listed_parties(user, role, filters, unit_filter, status)
+            page = _page_or_first(
+                queryset.select_related("owner"), sort, filters.get("cursor") or None
+            )
         except ValidationError as exc:
             search_error = " ".join(exc.messages)
     query = request.GET.copy()
     query.pop("cursor", None)
     all_units_query = query.copy()
     all_units_query["unit"] = "all"
+    count_query = query.copy()
+    count_query["role"] = role
     context = {
         "title": config["title"],
         "nav_active": config["nav"],
@@ -108,6 +124,8 @@ def party_list(request, role: str = "all"):
         "unit_choices": switchable_units(user),
         "query_without_cursor": query.urlencode(),
         "all_units_query": all_units_query.urlencode(),
+        # The count comes in a second request, so the rows show at once.
+        "count_url": f"{reverse('parties:count')}?{count_query.urlencode()}",
         "global_q": filters.get("q", ""),
         "list_url": request.path,
         "is_first_page": not filters.get("cursor"),
@@ -121,6 +139,47 @@ def party_list(request, role: str = "all"):
     return response
 
 
+COUNT_MAX_AGE = 60
+
+
+def party_count(request):
+    """How many parties a list's filters find (capped), asked for by the list page.
+
+    Counting up to the cap is most of a broad search's cost, so the page shows its
+    rows first and asks for this afterwards. The browser may keep the answer a
+    minute: the count under a list is a guide, not a balance.
+    """
+    user = request.user
+    require_crm_access(user)
+    role = request.GET.get("role") or "all"
+    if role not in LIST_ROLES:
+        raise Http404
+    form, filters, unit_filter, status = _list_filters(request)
+    count, counted = None, False
+    if not form.is_bound or form.is_valid():
+        try:
+            count = capped_count(_listed_parties(user, role, filters, unit_filter, status))
+            counted = True
+        except ValidationError:
+            pass  # the list page already says what is wrong with the search
+    query = request.GET.copy()
+    query.pop("role", None)
+    context = {
+        "count": count,
+        "counted": counted,
+        "title": LIST_ROLES[role]["title"],
+        "nav_active": LIST_ROLES[role]["nav"],
+        "list_url": reverse("parties:list" if role == "all" else f"parties:{role}"),
+        "query_without_cursor": query.urlencode(),
+    }
+    # Without JavaScript the count's link opens a page of its own.
+    template = "parties/list.html#count" if request.htmx else "parties/list.html"
+    response = render(request, template, {**context, "count_only": True})
+    patch_vary_headers(response, ["HX-Request"])
+    patch_cache_control(response, private=True, max_age=COUNT_MAX_AGE)
+    return response
+
+
 def _page_or_first(queryset, sort: str, cursor: str | None) -> Page:
     """The page after `cursor`; a broken cursor (an edited address) gives the first page."""
     options = {
@@ -128,6 +187,7 @@ def _page_or_first(queryset, sort: str, cursor: str | None) -> Page:
         "descending": sort.startswith("-"),
         "limit": DEFAULT_LIMIT,
         "ids_first": True,
+        "with_count": False,  # see party_count
     }
     try:
         return paginate(queryset, cursor=cursor, **options)
