@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "browser"
-TIMEOUT_MS = 5_000
+TIMEOUT_MS = 10_000  # generous: CI runs on 2 shared cores
 
 # Chromium reports CSP violations as console errors; this makes sure of it even
 # for violations it would only count (e.g. report-only), and names the directive.
