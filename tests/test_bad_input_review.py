@@ -156,12 +156,11 @@ def test_lone_surrogates_in_a_page_form_are_not_stored(login, admin, unit_matriz
         "/parties/new/", body, content_type="application/x-www-form-urlencoded"
     )
 
-    # Django decodes form data with replacement characters: stored as "Nome\ufffd", or
-    # refused; never a 500, never a surrogate in the database.
-    assert response.status_code in (200, 302)
+    # Django decodes form data with replacement characters: the bytes of a surrogate
+    # become U+FFFD ("Nome\ufffd\ufffd\ufffd"), which can be stored; never a surrogate.
+    assert response.status_code == 302
     assert all("\ud800" not in name for name in Party.objects.values_list("name", flat=True))
-    if response.status_code == 200:
-        assert stored() == before
+    assert Party.objects.filter(name__startswith="Nome\ufffd").exists()
 
 
 # --- a huge q or city, a thousand words -------------------------------------------------
@@ -250,14 +249,16 @@ def test_a_cursor_with_a_lone_surrogate_gives_the_pages_first_page(login, admin,
     assert response.status_code == 200
 
 
-def test_a_trash_cursor_with_a_date_out_of_range_is_a_404(login, admin, unit_matriz):
-    make_party(
+def test_a_trash_cursor_with_a_date_out_of_range_gives_the_first_page(login, admin, unit_matriz):
+    old = make_party(
         owner=admin, unit=unit_matriz, deleted_at=timezone.now(), deleted_by=admin, name="Velha"
     )
 
     for value in OUT_OF_RANGE:
         response = login(admin).get("/parties/trash/", {"cursor": cursor_of([value, 1])})
-        assert response.status_code in (200, 404), value
+        # As on the lists: an edited address gives the first page, not an error page.
+        assert response.status_code == 200, value
+        assert [p.pk for p in response.context["page"].items] == [old.pk], value
 
 
 # --- Unicode digits ("²") in the pages' ids and versions ---------------------------------
@@ -269,7 +270,10 @@ DIGITS = ["²", "٣", "１", "𝟙", "1²", "9" * 30]
 def test_unicode_digits_in_page_ids_and_versions(login, admin, party_own, party_matriz, odd):
     client = login(admin)
 
-    assert client.get("/parties/new/", {"employer": odd}).status_code in (200, 404)
+    # Only ASCII digits make an id: "²" and "１" are no id (the form opens without a
+    # company), thirty nines are an id that cannot exist (404).
+    expected = 404 if odd.isascii() and odd.isdigit() else 200
+    assert client.get("/parties/new/", {"employer": odd}).status_code == expected
     assert client.get("/parties/", {"unit": odd}).status_code == 200
     edit = client.post(
         f"/parties/{party_own.pk}/edit/",
@@ -279,6 +283,8 @@ def test_unicode_digits_in_page_ids_and_versions(login, admin, party_own, party_
     party_own.refresh_from_db()
     assert party_own.version == 1
     assert client.post(f"/parties/{party_matriz.pk}/delete/", {"version": odd}).status_code == 302
+    party_matriz.refresh_from_db()
+    assert not party_matriz.in_trash  # a version the page cannot have sent is no version
     assert client.post("/accounts/unit/", {"unit": odd}).status_code == 302
 
 

@@ -259,6 +259,20 @@ def test_user_menu_closes_on_escape_and_when_focus_leaves(browsing, viewport):
     expect(menu).not_to_have_attribute("open", "")
     expect(summary).to_be_focused()
 
+    # Nothing of the page below covers the open panel, even when a long name and unit push
+    # the menu to a second row on phones (the list's filters covered it there).
+    admin.full_name = "Gabriela Nogueira"
+    admin.save()
+    Unit.objects.filter(pk=_matriz.pk).update(name="Filial Campinas Centro")
+    page.goto("/parties/customers/")
+    summary.focus()
+    page.keyboard.press("Enter")
+    for item in items:
+        page.keyboard.press("Tab")
+        expect(page.locator(":focus")).to_have_text(item)
+        assert not page.evaluate(OBSCURED), f"{item} on the customers list"
+    page.keyboard.press("Escape")
+
     # Tabbing past its last item closes it: the panel covers nothing focused.
     page.keyboard.press("Enter")
     expect(menu).to_have_attribute("open", "")

@@ -139,7 +139,7 @@ def test_a_locked_out_user_is_offered_the_reset_on_the_login_page(browsing):
     expect(alert).to_contain_text("Too many failed attempts.")
     fits(page)
     browsing.screenshot(page, "login-locked-phone")
-    alert.get_by_role("link", name="reset your password by e-mail").click()
+    alert.get_by_role("link", name="Choose a new one by e-mail").click()
     expect(page.locator("h1")).to_have_text("Forgot your password?")
 
 

@@ -32,6 +32,15 @@ def register_visibility(model_label: str, condition: Callable[[User], Q]) -> Non
         conditions.append(condition)
 
 
+def uses_crm(user: User) -> bool:
+    """For registries' `visible` checks: the user may use the CRM."""
+    return user.is_authenticated and user.can_use_crm
+
+
+def is_admin(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.is_admin
+
+
 def require_crm_access(user: User) -> None:
     """403 for users an admin has not given access to the CRM (admins always have it)."""
     if not (user.is_authenticated and user.can_use_crm):
@@ -39,7 +48,7 @@ def require_crm_access(user: User) -> None:
 
 
 def require_admin(user: User) -> None:
-    if not (user.is_authenticated and user.is_active and user.is_admin):
+    if not is_admin(user):
         raise PermissionDenied(_("Only administrators can do this."))
 
 

@@ -19,22 +19,17 @@ class AccountsConfig(AppConfig):
             topbar,
         )
 
+        from .access import is_admin, uses_crm
         from .housekeeping import clear_expired_sessions
         from .throttle import prune_login_failures
 
-        def admin_only(user):
-            return user.is_admin
-
-        def crm_user(user):
-            return user.can_use_crm
-
         navigation.register(
-            NavEntry("users", _("Users"), "accounts:users", 900, admin_only, settings=True)
+            NavEntry("users", _("Users"), "accounts:users", 900, is_admin, settings=True)
         )
         navigation.register(
-            NavEntry("units", _("Business units"), "accounts:units", 910, admin_only, settings=True)
+            NavEntry("units", _("Business units"), "accounts:units", 910, is_admin, settings=True)
         )
-        topbar.register(TopbarItem("unit", "accounts/_topbar_unit.html", 500, crm_user))
+        topbar.register(TopbarItem("unit", "accounts/_topbar_unit.html", 500, uses_crm))
         hourly = datetime.timedelta(hours=1)
         jobs.register(PeriodicJob("clear_expired_sessions", hourly, clear_expired_sessions))
         jobs.register(PeriodicJob("prune_login_failures", hourly, prune_login_failures))

@@ -298,7 +298,11 @@ class UserForm(ShownValuesForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    crm_access = forms.BooleanField(label=gettext_lazy("Access to the CRM"), required=False)
+    crm_access = forms.BooleanField(
+        label=gettext_lazy("Access to the CRM"),
+        required=False,
+        help_text=gettext_lazy("Administrators always have it, whatever this box says."),
+    )
     is_active = forms.BooleanField(
         label=gettext_lazy("Active"),
         required=False,

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from clientela.audit.services import last_actor_id
+from clientela.audit.services import last_change
 from clientela.core.errors import EditConflict
 from clientela.core.forms import add_service_errors, keep_input_after_conflict, touched_values
 from clientela.core.http import safe_next
@@ -286,7 +286,8 @@ def user_edit(request, pk: int | None = None):
                 form,
                 exc,
                 user_initial(exc.current),
-                by_yourself=last_actor_id(exc.current) == request.user.pk,
+                user=request.user,
+                last_change=last_change(exc.current),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -332,7 +333,8 @@ def unit_edit(request, pk: int | None = None):
                 form,
                 exc,
                 unit_initial(exc.current),
-                by_yourself=last_actor_id(exc.current) == request.user.pk,
+                user=request.user,
+                last_change=last_change(exc.current),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -3,6 +3,7 @@ module shares (the error and list schemas, the answers each operation declares, 
 read-only and not-null rules of a PATCH, the version from the body or If-Match)."""
 
 import datetime
+import re
 from typing import Annotated, Any
 
 from django.conf import settings
@@ -231,14 +232,6 @@ class Output(Schema):
     model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
 
-class Conflict(Output):
-    """409: the record changed since it was read; `current` is the saved record. (A
-    resource's own conflict_schema() names the record's shape; prefer that.)"""
-
-    detail: str
-    current: dict[str, Any]
-
-
 def conflict_schema(name: str, record: type) -> type:
     """409 for `record`: the record changed since it was read; `current` is what is saved."""
     return create_model(
@@ -278,7 +271,7 @@ def answers(
     crm: bool = True,
     record: bool = False,
     body: bool = False,
-    conflict: type | bool | None = None,
+    conflict: type | None = None,
     params: bool = True,
 ) -> dict:
     """The status codes an operation can give, for its `response=`, each with its schema.
@@ -299,7 +292,7 @@ def answers(
         result[400] = Error
         result[413] = Error
     if conflict:
-        result[409] = Conflict if conflict is True else conflict
+        result[409] = conflict
     if body or params or record:
         result[422] = Invalid
     return result
@@ -346,12 +339,16 @@ def _schema_message(err: dict) -> str:
         return _("Enter true or false.")
     if kind.startswith("int") or kind.startswith("float"):
         return _("Enter a whole number.")
+    if kind == "string_unicode":
+        return _("Remove the invalid characters (a lone surrogate cannot be stored).")
     if kind.startswith("string"):
         return _("Enter text.")
     if kind.startswith("list"):
         return _("Enter a list.")
     if kind == "literal_error":
-        return _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")}
+        # pydantic says "'person' or 'company'" in English: list the choices ourselves.
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices)}
     if kind == "timezone_aware":
         return _("Enter a date-time with a UTC offset, e.g. 2026-03-01T14:30:00-03:00.")
     if kind.startswith("date_") and not kind.startswith("datetime"):

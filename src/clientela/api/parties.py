@@ -403,7 +403,7 @@ def purge_party(request: HttpRequest, party_id: RecordId):
 def party_history(request: HttpRequest, party_id: RecordId, limit: int = HISTORY_LIMIT):
     party = _fetch(request, party_id)
     rows = history_of(party)[: clean_limit(limit, default=100)]
-    return {"items": list(rows)}
+    return {"items": selectors.history_visible_to(request.auth, rows)}
 
 
 @router.get(

@@ -102,7 +102,6 @@ def history_redact(*, entity: str, object_id: int, fields: list[str] | None, act
     return count
 
 
-def last_actor_id(instance: Model) -> int | None:
-    """Who made the latest recorded change of `instance` (e.g. to tell "you, in another tab")."""
-    record = history_of(instance).only("actor_id").first()
-    return record.actor_id if record else None
+def last_change(instance: Model) -> ChangeRecord | None:
+    """The latest recorded change of `instance`: who and when (e.g. to tell "you, elsewhere")."""
+    return history_of(instance).only("actor_id", "at").first()

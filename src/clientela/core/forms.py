@@ -61,6 +61,24 @@ class ShownValuesForm(forms.Form):
                 self.initial = {**self.initial, **self.shown}
         if not self.is_bound:
             self.initial[SHOWN_FIELD] = self.dump_shown(self.initial)
+        self._keep_current_choices()
+
+    def _keep_current_choices(self) -> None:
+        """A select whose saved value is not among its choices (a foreign state, a retired
+        option) gets that value as a choice: otherwise the browser would send the first
+        option and an untouched field would change."""
+        for name, bound in self.fields.items():
+            plain = isinstance(bound, forms.ChoiceField) and not isinstance(
+                bound, forms.MultipleChoiceField | forms.ModelChoiceField
+            )
+            if not plain:
+                continue
+            value = self.initial.get(name)
+            if value in (None, ""):
+                continue
+            known = {str(choice) for choice, _label in bound.choices}
+            if str(value) not in known:
+                bound.choices = [(value, value), *bound.choices]
 
     def dump_shown(self, values: dict) -> str:
         names = [name for name in self.fields if name != SHOWN_FIELD]
@@ -113,14 +131,21 @@ class ConflictNotice:
 
 
 def keep_input_after_conflict(
-    form, exc: EditConflict, saved_initial: dict, *, by_yourself: bool = False
+    form, exc: EditConflict, saved_initial: dict, *, user, last_change=None
 ) -> ConflictNotice:
     """After an EditConflict: keep what the user changed, show the saved value in what they
     did not touch, list what the other save changed, and move the form to the saved
-    version, so that a second, informed save goes through."""
+    version, so that a second, informed save goes through.
+
+    `last_change` is the newest change record of the record (who saved it, and when).
+    """
+    by_yourself = last_change is not None and last_change.actor_id == user.pk
     form.add_error(
         None,
-        _("You changed this record in another tab or window since you opened this page.")
+        _(
+            "You changed this record elsewhere (in another tab or window, or through the "
+            "API) since you opened this page."
+        )
         if by_yourself
         else str(exc.message),
     )
@@ -146,7 +171,7 @@ def keep_input_after_conflict(
             if n in form.fields and _differs(form, n, shown.get(n), value)
         ]
     return ConflictNotice(
-        saved_at=getattr(exc.current, "updated_at", None),
+        saved_at=getattr(exc.current, "updated_at", None) or getattr(last_change, "at", None),
         by_yourself=by_yourself,
         differences=[_labelled(form, n, saved_initial[n]) for n in changed_by_other],
         collisions=[str(form.fields[n].label) for n in changed_by_other if n in touched],

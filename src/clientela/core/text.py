@@ -10,6 +10,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _NOT_DIGIT = re.compile(r"\D+")
@@ -95,10 +96,22 @@ def clean_query(value, *, field: str = "q") -> str:
     text = clean_text(value, field=field, max_length=None)
     if len(text) > MAX_QUERY_LENGTH:
         raise ValidationError(
-            {field: [_("Search with at most %(n)d characters.") % {"n": MAX_QUERY_LENGTH}]}
+            {
+                field: [
+                    _("Search with at most %(limit_value)d characters.")
+                    % {"limit_value": MAX_QUERY_LENGTH}
+                ]
+            }
         )
     if len(fold(text).split()) > MAX_QUERY_WORDS:
         raise ValidationError(
             {field: [_("Search with at most %(n)d words.") % {"n": MAX_QUERY_WORDS}]}
         )
     return text
+
+
+# Django's own messages that our catalogue words differently (our translations take
+# precedence over Django's): listed here so that makemessages keeps them.
+DJANGO_MESSAGES = [
+    gettext_noop("Enter a valid email address."),
+]

@@ -19,6 +19,7 @@ class PartiesConfig(AppConfig):
     verbose_name = _("Customers and suppliers")
 
     def ready(self):
+        from clientela.accounts.access import is_admin, uses_crm
         from clientela.core.registries import (
             NavEntry,
             Tab,
@@ -32,21 +33,15 @@ class PartiesConfig(AppConfig):
 
         from .timeline import history_events
 
-        def crm_user(user):
-            return user.can_use_crm
-
-        def admin(user):
-            return user.is_admin
-
         for key, label, order in (
             ("customers", _("Customers"), 200),
             ("suppliers", _("Suppliers"), 210),
         ):
-            navigation.register(NavEntry(key, label, f"parties:{key}", order, crm_user))
+            navigation.register(NavEntry(key, label, f"parties:{key}", order, uses_crm))
         navigation.register(
-            NavEntry("trash", _("Trash"), "parties:trash", 950, admin, settings=True)
+            NavEntry("trash", _("Trash"), "parties:trash", 950, is_admin, settings=True)
         )
-        topbar.register(TopbarItem("search", "parties/_topbar_search.html", 100, crm_user))
+        topbar.register(TopbarItem("search", "parties/_topbar_search.html", 100, uses_crm))
         tabs = tab_registry("party")
         tabs.register(Tab("general", _("General"), "parties:detail", 100))
         tabs.register(Tab("history", _("Changes"), "parties:history", 900))

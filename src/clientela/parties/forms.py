@@ -10,6 +10,12 @@ from .brazil import STATE_CHOICES, format_phone, format_tax_id
 from .models import Kind, Party
 from .services import EDITABLE_FIELDS
 
+
+def column(name: str) -> int:
+    """The length of the party's column: the form allows what the database holds."""
+    return Party._meta.get_field(name).max_length
+
+
 # Labels that depend on the kind: (person, company). The template puts both on the
 # label so the page's script can switch them when the kind changes.
 KIND_LABELS = {
@@ -50,8 +56,10 @@ class PartyForm(ShownValuesForm):
     ]
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
-    name = forms.CharField(label=_("Name"), max_length=200)
-    trade_name = forms.CharField(label=_("Trade name"), max_length=200, required=False)
+    name = forms.CharField(label=_("Name"), max_length=column("name"))
+    trade_name = forms.CharField(
+        label=_("Trade name"), max_length=column("trade_name"), required=False
+    )
     tax_id = forms.CharField(
         label=_("CPF/CNPJ"),
         max_length=30,
@@ -60,24 +68,28 @@ class PartyForm(ShownValuesForm):
     )
     state_registration = forms.CharField(
         label=_("State registration (IE)"),
-        max_length=20,
+        max_length=column("state_registration"),
         required=False,
         help_text=_("The number, or ISENTO when exempt."),
     )
     municipal_registration = forms.CharField(
-        label=_("Municipal registration (IM)"), max_length=20, required=False
+        label=_("Municipal registration (IM)"),
+        max_length=column("municipal_registration"),
+        required=False,
     )
     birth_date = forms.DateField(
         label=_("Date of birth"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    job_title = forms.CharField(label=_("Job title"), max_length=100, required=False)
+    job_title = forms.CharField(
+        label=_("Job title"), max_length=column("job_title"), required=False
+    )
     is_customer = forms.BooleanField(label=_("Customer"), required=False)
     is_supplier = forms.BooleanField(label=_("Supplier"), required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False)
     email = forms.CharField(
-        label=_("E-mail"), max_length=254, required=False, widget=forms.EmailInput
+        label=_("E-mail"), max_length=column("email"), required=False, widget=forms.EmailInput
     )
     phones = forms.CharField(
         label=_("Phones"),
@@ -86,20 +98,28 @@ class PartyForm(ShownValuesForm):
         help_text=_("Separate several numbers with commas, e.g. (11) 98765-4321, (11) 3333-4444."),
     )
     zip_code = forms.CharField(label=_("ZIP code (CEP)"), max_length=12, required=False)
-    street = forms.CharField(label=_("Street"), max_length=200, required=False)
-    number = forms.CharField(label=_("Number"), max_length=20, required=False)
-    complement = forms.CharField(label=_("Complement"), max_length=100, required=False)
-    district = forms.CharField(label=_("District"), max_length=100, required=False)
-    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    street = forms.CharField(label=_("Street"), max_length=column("street"), required=False)
+    number = forms.CharField(label=_("Number"), max_length=column("number"), required=False)
+    complement = forms.CharField(
+        label=_("Complement"), max_length=column("complement"), required=False
+    )
+    district = forms.CharField(label=_("District"), max_length=column("district"), required=False)
+    city = forms.CharField(label=_("City"), max_length=column("city"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", "—")] + STATE_CHOICES)
     country = forms.CharField(
-        label=_("Country"), max_length=2, required=False, help_text=_("Two letters, BR for Brazil.")
+        label=_("Country"),
+        max_length=column("country"),
+        required=False,
+        help_text=_("Two letters, BR for Brazil."),
     )
     tags = forms.CharField(
         label=_("Tags"), max_length=900, required=False, help_text=_("Separate tags with commas.")
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Notes"),
+        required=False,
+        max_length=column("notes"),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     owner_id = forms.TypedChoiceField(label=_("Owner"), coerce=int)
     unit_id = forms.TypedChoiceField(label=_("Business unit"), coerce=int)
@@ -188,7 +208,13 @@ def party_initial(party: Party) -> dict:
 class PartyFilterForm(forms.Form):
     """The list's search box and filters, read from the query string."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY_LENGTH)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        # The same words as the API's (core.text.clean_query).
+        error_messages={"max_length": _("Search with at most %(limit_value)d characters.")},
+    )
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds"))] + list(Kind.choices)
     )
@@ -204,7 +230,7 @@ class PartyFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All states"))] + STATE_CHOICES
     )
-    city = forms.CharField(label=_("City"), required=False, max_length=100)
+    city = forms.CharField(label=_("City"), required=False, max_length=column("city"))
     unit = forms.CharField(required=False, max_length=100)
     mine = forms.BooleanField(label=_("Only mine"), required=False)
     sort = forms.ChoiceField(

@@ -18,7 +18,8 @@ def _label(name: str) -> str:
 def describe_history(records, user) -> list[tuple]:
     """[(record, [(label, old, new), ...]), ...] with users, units and parties named.
 
-    Names are looked up in one query per kind, whatever the number of records.
+    `records` come from selectors.history_visible_to, so companies the user may not see
+    are already masked. Names are looked up in one query per kind, whatever the number.
     """
     user_ids, unit_ids, party_ids = set(), set(), set()
     for record in records:
@@ -29,7 +30,6 @@ def describe_history(records, user) -> list[tuple]:
     names = {
         "owner": {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)},
         "unit": dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")),
-        # Only companies the reader may see are named; others stay "#id".
         "employer": dict(
             Party.objects.restrict(user).filter(pk__in=party_ids).values_list("pk", "name")
         ),
@@ -37,8 +37,13 @@ def describe_history(records, user) -> list[tuple]:
     result = []
     for record in records:
         lines = []
+        hidden = getattr(record, "hidden", set())
         for name, (old, new) in record.changes.items():
-            lines.append((_label(name), _show(name, old, names), _show(name, new, names)))
+            shown = [
+                _("a company you cannot see") if (name, i) in hidden else _show(name, v, names)
+                for i, v in enumerate((old, new))
+            ]
+            lines.append((_label(name), *shown))
         result.append((record, lines))
     return result
 

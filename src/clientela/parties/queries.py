@@ -29,6 +29,7 @@ def filter_parties(
     Bad filter text (too long, invisible characters) is a ValidationError, the same
     for pages and API.
     """
+    # The trash: for administrators only, who see it whole (see selectors.filtered_parties).
     base = Party.objects.trashed().in_scope_of(user) if trashed else Party.objects.restrict(user)
     queryset = base.search(clean_query(q))
     if kind:

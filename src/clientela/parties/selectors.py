@@ -24,11 +24,16 @@ def visible_company(user, pk: int) -> Party:
     return visible_party(user, pk, queryset=Party.objects.filter(kind=Kind.COMPANY))
 
 
-def trashed_party(user, pk: int) -> Party:
-    """A party in the trash, for administrators (403 for others, 404 when not in the trash)."""
+def trashed_parties(user) -> QuerySet:
+    """The trash, for administrators (403 for others); the page and the API read it here."""
     require_crm_access(user)
     require_admin(user)
-    return get_object_or_404(Party.objects.trashed().select_related("deleted_by"), pk=pk)
+    return Party.objects.trashed().select_related("deleted_by")
+
+
+def trashed_party(user, pk: int) -> Party:
+    """A party in the trash, for administrators (403 for others, 404 when not in the trash)."""
+    return get_object_or_404(trashed_parties(user), pk=pk)
 
 
 def contact_people(user, company: Party) -> QuerySet:
@@ -65,3 +70,37 @@ def mark_hidden_employers(user, parties) -> None:
     )
     for party in parties:
         party.employer_hidden = party.employer_id is not None and party.employer_id not in visible
+
+
+def history_visible_to(user, records) -> list:
+    """A party's change records as `user` may read them: a company outside the user's scope
+    (the `employer` of a contact person) is not named, not even by its id — its value
+    becomes null, and `record.hidden` lists the (field, position) pairs masked so.
+
+    One query for all the records, whatever their number.
+    """
+    records = list(records)
+    company_ids = {
+        value
+        for record in records
+        for value in record.changes.get("employer", [])
+        if isinstance(value, int)
+    }
+    visible = (
+        set(Party.objects.restrict(user).filter(pk__in=company_ids).values_list("pk", flat=True))
+        if company_ids
+        else set()
+    )
+    for record in records:
+        record.hidden = set()
+        values = record.changes.get("employer")
+        if not values:
+            continue
+        masked = []
+        for position, value in enumerate(values):
+            if isinstance(value, int) and value not in visible:
+                record.hidden.add(("employer", position))
+                value = None
+            masked.append(value)
+        record.changes = {**record.changes, "employer": masked}
+    return records

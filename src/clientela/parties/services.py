@@ -118,58 +118,69 @@ class Errors(dict):
             return None
 
 
-def _clean_phones(value, region: str, errors: Errors, notices: list[str]) -> list[str]:
+def _clean_list(
+    value, field: str, errors: Errors, *, separators: str, most: int, too_many, not_a_list, item
+) -> list[str]:
+    """A list of strings (or one string of separated items), each cleaned by `item(raw)`
+    (a ValidationError refuses it), without blanks and repeats, at most `most` long."""
     if value in (None, ""):
         return []
     if isinstance(value, str):
-        value = value.replace(";", ",").replace("\n", ",").split(",")
+        for separator in separators[1:]:
+            value = value.replace(separator, separators[0])
+        value = value.split(separators[0])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        errors.add("phones", _("Enter a list of phone numbers."))
+        errors.add(field, not_a_list)
         return []
-    if len(value) > MAX_PHONES * 2:
-        errors.add("phones", _("At most %(n)d phone numbers.") % {"n": MAX_PHONES})
+    if len(value) > most * 2:  # not worth cleaning each of a thousand
+        errors.add(field, too_many)
         return []
     result = []
     for raw in value:
         if not raw.strip():
             continue
         try:
-            number, notice = brazil.normalize_phone_with_notice(raw, region)
+            cleaned = item(raw)
         except ValidationError as exc:
-            errors.absorb(exc, "phones")
+            errors.absorb(exc, field)
             continue
-        if notice:
-            notices.append(notice)
-        if number not in result:
-            result.append(number)
-    if len(result) > MAX_PHONES:
-        errors.add("phones", _("At most %(n)d phone numbers.") % {"n": MAX_PHONES})
+        if cleaned and cleaned not in result:
+            result.append(cleaned)
+    if len(result) > most:
+        errors.add(field, too_many)
     return result
 
 
+def _clean_phones(value, region: str, errors: Errors, notices: list[str]) -> list[str]:
+    def phone(raw: str) -> str:
+        number, notice = brazil.normalize_phone_with_notice(raw, region)
+        if notice:
+            notices.append(notice)
+        return number
+
+    return _clean_list(
+        value,
+        "phones",
+        errors,
+        separators=",;\n",
+        most=MAX_PHONES,
+        too_many=_("At most %(n)d phone numbers.") % {"n": MAX_PHONES},
+        not_a_list=_("Enter a list of phone numbers."),
+        item=phone,
+    )
+
+
 def _clean_tags(value, errors: Errors) -> list[str]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        errors.add("tags", _("Enter a list of tags."))
-        return []
-    if len(value) > MAX_TAGS * 2:
-        errors.add("tags", _("At most %(n)d tags.") % {"n": MAX_TAGS})
-        return []
-    tags = []
-    for raw in value:
-        try:
-            tag = clean_text(raw, field="tags", max_length=MAX_TAG_LENGTH)
-        except ValidationError as exc:
-            errors.absorb(exc, "tags")
-            continue
-        if tag and tag not in tags:
-            tags.append(tag)
-    if len(tags) > MAX_TAGS:
-        errors.add("tags", _("At most %(n)d tags.") % {"n": MAX_TAGS})
-    return tags
+    return _clean_list(
+        value,
+        "tags",
+        errors,
+        separators=",",
+        most=MAX_TAGS,
+        too_many=_("At most %(n)d tags.") % {"n": MAX_TAGS},
+        not_a_list=_("Enter a list of tags."),
+        item=lambda raw: clean_text(raw, field="tags", max_length=MAX_TAG_LENGTH),
+    )
 
 
 def _clean_birth_date(value, errors: Errors) -> datetime.date | None:
@@ -344,12 +355,17 @@ def _check_kind_rules(party: Party, errors: Errors) -> None:
             )
         if party.birth_date is not None:
             errors.add("birth_date", _("Only people have a date of birth."))
+        if party.job_title:
+            errors.add(
+                "job_title",
+                _("Only people who work at a company have a job title: clear it first."),
+            )
     elif party.pk and Party.objects.contact_people_of(party).exists():
         errors.add(
             "kind",
             _(
-                "This company has contact people, so it cannot become a person: "
-                "move them to another company or detach them first."
+                "This company has contact people (perhaps in the trash), so it cannot "
+                "become a person: move them to another company or detach them first."
             ),
         )
 
@@ -466,7 +482,8 @@ def party_update(*, actor: User, party: Party, data: dict, version: int | None =
         raise ValidationError(_("This record is in the trash."))
     before = _history(current)
     current.notices = _apply(current, data, actor)
-    if "tax_id" in data or "kind" in data:
+    if current.tax_id != before["tax_id"]:
+        # Only a new CPF/CNPJ is checked (and counted against probing), never a kept one.
         _check_tax_id_free(current, actor)
     changes = diff(before, _history(current))
     if changes:

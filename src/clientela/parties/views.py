@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from clientela.accounts.access import can_delete_records, require_admin, require_crm_access
 from clientela.accounts.units import current_unit, default_unit_id, switchable_units
-from clientela.audit.services import history_of, last_actor_id
+from clientela.audit.services import history_of, last_change
 from clientela.core.converters import parse_record_id
 from clientela.core.errors import EditConflict
 from clientela.core.forms import add_service_errors, keep_input_after_conflict
@@ -24,7 +24,7 @@ from . import selectors, services
 from .forms import PartyFilterForm, PartyForm, party_initial
 from .models import Kind, Party
 from .presenters import address_lines, describe_history
-from .queries import SORTS, filter_parties
+from .queries import SORTS
 
 LIST_ROLES = {
     "all": {"title": gettext_lazy("Customers and suppliers"), "nav": "parties"},
@@ -74,7 +74,7 @@ def _list_filters(request):
 def _listed_parties(user, role: str, filters: dict, unit_filter: str, status: str):
     """The parties a list shows (a ValidationError for bad filter text)."""
     config = LIST_ROLES[role]
-    return filter_parties(
+    return selectors.filtered_parties(
         user,
         q=filters.get("q", ""),
         kind=filters.get("kind") or None,
@@ -251,13 +251,18 @@ def party_create(request):
             "party": None,
             "employer": employer,
             "existing_id": existing_id,
-            "cancel_url": reverse(
-                "parties:suppliers"
-                if request.GET.get("role") == "suppliers"
-                else "parties:customers"
-            ),
+            "cancel_url": _cancel_url(request, employer),
             "nav_active": "suppliers" if request.GET.get("role") == "suppliers" else "customers",
         },
+    )
+
+
+def _cancel_url(request, employer: Party | None) -> str:
+    """Where "Cancel" on the new-party form goes: the company, or the list it came from."""
+    if employer is not None:
+        return reverse("parties:detail", kwargs={"pk": employer.pk})
+    return reverse(
+        "parties:suppliers" if request.GET.get("role") == "suppliers" else "parties:customers"
     )
 
 
@@ -304,7 +309,8 @@ def party_edit(request, pk: int):
                 form,
                 exc,
                 _initial_for(user, exc.current),
-                by_yourself=last_actor_id(exc.current) == user.pk,
+                user=user,
+                last_change=last_change(exc.current),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -339,10 +345,14 @@ def _initial_for(user, party: Party) -> dict:
 @require_POST
 def party_delete(request, pk: int):
     party = selectors.visible_party(request.user, pk)
+    sent = request.POST.get("version")
+    version = parse_version(sent)
+    if sent and version is None:
+        # A page always sends the version it showed: garbage there is not "no check".
+        messages.error(request, _("This page is out of date: reload it and try again."))
+        return redirect("parties:detail", pk=party.pk)
     try:
-        services.party_trash(
-            actor=request.user, party=party, version=parse_version(request.POST.get("version"))
-        )
+        services.party_trash(actor=request.user, party=party, version=version)
     except EditConflict as exc:
         messages.error(request, str(exc.message))
         return redirect("parties:detail", pk=party.pk)
@@ -352,7 +362,7 @@ def party_delete(request, pk: int):
 
 def party_history(request, pk: int):
     party = selectors.visible_party(request.user, pk)
-    records = list(history_of(party)[:HISTORY_PAGE_SIZE])
+    records = selectors.history_visible_to(request.user, history_of(party)[:HISTORY_PAGE_SIZE])
     return render_party_tab(
         request,
         party,
@@ -369,13 +379,13 @@ def trash(request):
     require_crm_access(request.user)
     require_admin(request.user)
     cursor = request.GET.get("cursor") or None
-    queryset = Party.objects.trashed().select_related("deleted_by")
+    queryset = selectors.trashed_parties(request.user)
+    options = {"sort_field": "deleted_at", "descending": True, "limit": DEFAULT_LIMIT}
     try:
-        page = paginate(
-            queryset, sort_field="deleted_at", descending=True, limit=DEFAULT_LIMIT, cursor=cursor
-        )
+        page = paginate(queryset, cursor=cursor, **options)
     except ValidationError:
-        raise Http404 from None
+        # A broken cursor (an edited address) gives the first page, as on the lists.
+        page = paginate(queryset, cursor=None, **options)
     return render(request, "parties/trash.html", {"page": page, "nav_active": "trash"})
 
 
@@ -399,9 +409,7 @@ def trash_purge(request, pk: int):
     try:
         services.party_purge(actor=request.user, party=party)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(
-            request, " ".join(getattr(exc, "messages", [str(exc)])), extra_tags="lasting"
-        )
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
         messages.success(request, _("“%(name)s” was deleted for good.") % {"name": name})
     return redirect(reverse("parties:trash"))

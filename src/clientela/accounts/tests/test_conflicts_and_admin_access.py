@@ -1,6 +1,8 @@
 """Stale saves on the settings pages, administrators' access to the CRM, and pages that
 no browser may keep."""
 
+import re
+
 import pytest
 
 from clientela.accounts import services
@@ -73,7 +75,8 @@ def test_a_conflict_with_oneself_in_another_tab_says_so(login, admin, unit_filia
     )
 
     page = response.content.decode()
-    assert "You changed this record in another tab or window" in page
+    assert "You changed this record elsewhere (in another tab or window" in page
+    assert re.search(r"You saved this record elsewhere .* at \d", page)
     assert "someone else" not in page
 
 
@@ -87,7 +90,9 @@ def test_a_party_conflict_with_oneself_says_so(login, agent_own, party_own):
 
     response = client.post(f"/parties/{party_own.pk}/edit/", shown, headers=EN)
 
-    assert "You changed this record in another tab or window" in response.content.decode()
+    assert (
+        "You changed this record elsewhere (in another tab or window" in response.content.decode()
+    )
 
 
 def test_administrators_always_have_access_to_the_crm(api, admin, unit_matriz):

@@ -120,7 +120,7 @@ def test_an_attack_from_many_addresses_slows_the_username_down_everywhere(agent_
         assert not logged_in(response)
         # The locked-out user is offered the way in.
         assert 'href="/accounts/password/forgot/"' in response.content.decode()
-        assert "reset your password by e-mail" in response.content.decode()
+        assert "Choose a new one by e-mail" in response.content.decode()
         traveller.shift(1)
         assert logged_in(attempt("agent_own", PASSWORD, address=OFFICE))
 

@@ -161,3 +161,17 @@ def test_a_session_ended_by_deactivation_is_a_401(admin, agent_own):
     user_update(actor=admin, user=agent_own, data={"is_active": False})
 
     assert_401_json(browser.get("/api/v1/me"))
+
+
+def test_an_unknown_api_address_and_a_wrong_method_answer_json(api, agent_own, party_own):
+    client = api(agent_own)
+
+    missing = client.get("/api/v1/nothing-here")
+    wrong = client._send("put", f"/api/v1/parties/{party_own.pk}", {}, None)
+
+    assert missing.status_code == 404
+    assert missing["Content-Type"].startswith("application/json")
+    assert "no such address" in missing.json()["detail"]
+    assert wrong.status_code == 405
+    assert wrong["Content-Type"].startswith("application/json")
+    assert "PATCH" in wrong["Allow"] and "PUT" in wrong.json()["detail"]

@@ -66,3 +66,21 @@ def test_a_company_outside_ones_scope_is_not_named_in_the_edit_form(
 
     party_own.refresh_from_db()
     assert (party_own.employer_id, party_own.city) == (party_matriz.pk, "Santos")
+
+
+def test_an_untouched_foreign_state_stays(login, admin, unit_matriz):
+    from clientela.parties.tests.test_edit_page import posted as posted_form
+
+    party = services.party_create(
+        actor=admin,
+        data={"name": "Foreign NY", "country": "US", "state": "NY", "unit_id": unit_matriz.pk},
+    )
+    client = login(admin)
+    page = client.get(f"/parties/{party.pk}/edit/").content.decode()
+    assert '<option value="NY" selected>NY</option>' in page
+
+    response = client.post(f"/parties/{party.pk}/edit/", posted_form(party))
+
+    assert response.status_code == 302
+    party.refresh_from_db()
+    assert (party.state, party.version) == ("NY", 1)

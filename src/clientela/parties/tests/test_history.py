@@ -164,3 +164,23 @@ def test_create_leaves_out_fields_left_empty(agent_own, unit_matriz):
     assert "complement" not in record.changes
     assert "tags" not in record.changes
     assert record.changes["is_customer"] == [None, True]
+
+
+def test_the_history_does_not_name_a_company_outside_ones_scope(
+    login, api, admin, agent_own, party_own, party_matriz
+):
+    services.party_update(actor=admin, party=party_own, data={"employer_id": party_matriz.pk})
+
+    page = (
+        login(agent_own)
+        .get(f"/parties/{party_own.pk}/history/", headers={"accept-language": "en"})
+        .content.decode()
+    )
+    answer = api(agent_own).get(f"/api/v1/parties/{party_own.pk}/history").json()
+
+    assert "a company you cannot see" in page
+    assert f"#{party_matriz.pk}" not in page and party_matriz.name not in page
+    assert answer["items"][0]["changes"]["employer"] == [None, None]
+    # Who may see the company reads its name.
+    admin_page = login(admin).get(f"/parties/{party_own.pk}/history/").content.decode()
+    assert party_matriz.name in admin_page

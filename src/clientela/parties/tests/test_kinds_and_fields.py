@@ -170,3 +170,19 @@ def test_the_detail_page_leaves_out_empty_address_parts(login, admin, unit_matri
 
     assert "<dd>CEP 01310-100</dd>" in page
     assert "· CEP" not in page and "—CEP" not in page
+
+
+def test_a_person_with_a_job_title_becomes_a_company_only_without_it(admin, party_own):
+    services.party_update(actor=admin, party=party_own, data={"job_title": "Compradora"})
+
+    assert list(refused(admin, party_own, kind="company", tax_id=None)) == ["job_title"]
+    saved = services.party_update(
+        actor=admin, party=party_own, data={"kind": "company", "tax_id": None, "job_title": ""}
+    )
+    assert (saved.kind, saved.job_title) == ("company", "")
+
+
+def test_cancel_on_a_contact_persons_form_goes_back_to_the_company(login, manager, party_matriz):
+    page = login(manager).get(f"/parties/new/?employer={party_matriz.pk}").content.decode()
+
+    assert f'<a href="/parties/{party_matriz.pk}/">' in page.split('type="submit"')[-1]

@@ -192,3 +192,22 @@ def test_refusals_of_visible_records_are_not_counted_as_probing(agent_own, party
                 data={"name": "Duplicado", "tax_id": "52998224725", "unit_id": unit_matriz.pk},
             )
         assert refused.value.error_dict["tax_id"][0].code == "tax_id_taken"
+
+
+def test_a_throttled_agent_still_saves_records_whose_tax_id_does_not_change(
+    agent_unit_b, party_own, party_filial, unit_filial
+):
+    for _ in range(services.TAX_ID_PROBING.refusals):
+        with pytest.raises(ValidationError):
+            services.party_create(
+                actor=agent_unit_b,
+                data={"name": "Sonda", "tax_id": "529.982.247-25", "unit_id": unit_filial.pk},
+            )
+
+    saved = services.party_update(
+        actor=agent_unit_b,
+        party=party_filial,
+        data={"tax_id": "390.533.447-05", "kind": "person", "city": "Santos"},
+    )
+
+    assert (saved.tax_id, saved.city) == ("39053344705", "Santos")
