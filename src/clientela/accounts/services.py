@@ -270,16 +270,13 @@ def user_update(*, actor: User, user: User, data: dict, version: int | None = No
         )
     password_reset = bool(data.get("password"))
     if password_reset:
-        _validate_password_or_error(data["password"], user)
-        user.set_password(data["password"])
-        user.must_change_password = False
+        _apply_new_password(user, data["password"], field="password")
     if "unit_ids" in data:
         _set_units(user, data["unit_ids"])
     after = _user_snapshot(user)
     changes = diff(before, after)
-    if password_reset or (before["is_active"] and not after["is_active"]):
-        # A reset password or a deactivation ends every session and revokes every token:
-        # whoever held the old password (or the user who left) is out.
+    if before["is_active"] and not after["is_active"]:
+        # A deactivation ends every session and revokes every token: the user who left is out.
         end_sessions_and_tokens(user)
     if password_reset:
         changes["password_reset"] = [None, True]
@@ -335,17 +332,30 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
     _check_password_text({"new_password": new_password}, "new_password")
     if not user.check_password(old_password or ""):
         raise ValidationError({"old_password": [_("Your current password is not correct.")]})
-    _validate_password_or_error(new_password, user, field="new_password")
+    _set_new_password(user, new_password, recorded_as="password_changed")
+
+
+def _apply_new_password(user: User, new_password: str, *, field: str = "new_password") -> None:
+    """Check and set a new password (not saved): the generated first one no longer has to be
+    changed, and every session and API token of the user ends, so whoever held the old
+    password is out."""
+    _validate_password_or_error(new_password, user, field=field)
     user.set_password(new_password)
     user.must_change_password = False
     end_sessions_and_tokens(user)
+
+
+def _set_new_password(user: User, new_password: str, *, recorded_as: str) -> None:
+    """The user chose a new password themselves: set it (see _apply_new_password), save it
+    and record the change as `recorded_as` in their history (never the password)."""
+    _apply_new_password(user, new_password)
     user.save(update_fields=["password", "must_change_password", "session_salt"])
     record_change(
         entity=User.history_entity,
         object_id=user.pk,
         action=Action.UPDATE,
         actor=user,
-        changes={"password_changed": [None, True]},
+        changes={recorded_as: [None, True]},
     )
 
 
@@ -426,18 +436,7 @@ def password_reset_complete(*, user: User, new_password: str, address: str = "")
     theirs ends, the change is recorded, and the login throttle forgets their failures."""
     _check_password_text({"new_password": new_password}, "new_password")
     current = lock_current(user, None)
-    _validate_password_or_error(new_password, current, field="new_password")
-    current.set_password(new_password)
-    current.must_change_password = False
-    end_sessions_and_tokens(current)
-    current.save(update_fields=["password", "must_change_password", "session_salt"])
-    record_change(
-        entity=User.history_entity,
-        object_id=current.pk,
-        action=Action.UPDATE,
-        actor=current,
-        changes={"password_reset_by_email": [None, True]},
-    )
+    _set_new_password(current, new_password, recorded_as="password_reset_by_email")
     throttle.forget_login_failures(current.username, address)
 
 

@@ -36,6 +36,7 @@ from .forms import (
     user_initial,
 )
 from .models import DJANGO_LANGUAGE, Role, Scope, Unit, User
+from .selectors import unit_for, user_for_admin
 from .units import set_current_unit
 
 NEW_USER_INITIAL = {"is_active": True, "crm_access": True, "role": Role.AGENT, "scope": Scope.OWN}
@@ -261,7 +262,7 @@ def users(request):
 
 def user_edit(request, pk: int | None = None):
     require_admin(request.user)
-    user = get_object_or_404(User, pk=pk) if pk else None
+    user = user_for_admin(request.user, pk) if pk else None
     form = UserForm(
         request.POST or None,
         creating=user is None,
@@ -310,7 +311,7 @@ def units(request):
 
 def unit_edit(request, pk: int | None = None):
     require_admin(request.user)
-    unit = get_object_or_404(Unit, pk=pk) if pk else None
+    unit = unit_for(request.user, pk, to_change=True) if pk else None
     form = UnitForm(
         request.POST or None, initial=unit_initial(unit) if unit else {"is_active": True}
     )
