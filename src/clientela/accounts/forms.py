@@ -157,10 +157,21 @@ def time_zone_choices(current: str = ""):
     ]
 
 
+MOBILE_HELP = gettext_lazy(
+    "For SMS reminders: a mobile, such as (11) 98765-4321; from another country, with its + code."
+)
+
+
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=150, required=False)
     email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
-    phone = forms.CharField(label=gettext_lazy("Mobile phone"), max_length=20, required=False)
+    phone = forms.CharField(
+        label=gettext_lazy("Mobile phone"),
+        max_length=20,
+        required=False,
+        help_text=MOBILE_HELP,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
     language = forms.ChoiceField(
         label=gettext_lazy("Language"),
         required=False,
@@ -285,7 +296,13 @@ class UserForm(ShownValuesForm):
     username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
     full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=150, required=False)
     email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
-    phone = forms.CharField(label=gettext_lazy("Mobile phone"), max_length=20, required=False)
+    phone = forms.CharField(
+        label=gettext_lazy("Mobile phone"),
+        max_length=20,
+        required=False,
+        help_text=MOBILE_HELP,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
     scope = forms.ChoiceField(
         label=gettext_lazy("Visibility"),
@@ -362,7 +379,7 @@ def user_initial(user: User) -> dict:
         "username": user.username,
         "full_name": user.full_name,
         "email": user.email,
-        "phone": user.phone,
+        "phone": user.phone_shown,
         "role": user.role,
         "scope": user.scope,
         "unit_ids": list(user.units.all()),

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from clientela.core.phones import format_phone
+
 DEFAULT_UNIT_NAME = "Matriz"
 
 
@@ -110,6 +112,11 @@ class User(AbstractBaseUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def phone_shown(self) -> str:
+        """The mobile as people read it: (11) 98765-4321, or +351 912 345 678 abroad."""
+        return format_phone(self.phone) if self.phone else ""
 
     def get_short_name(self) -> str:
         return self.full_name.split()[0] if self.full_name.strip() else self.username

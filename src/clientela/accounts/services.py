@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from clientela.audit.models import Action
 from clientela.audit.services import diff, record_change, snapshot
+from clientela.core.phones import normalize_mobile
 from clientela.core.text import clean_text, text_problem
 from clientela.core.versioning import lock_current, save_new_version
 
@@ -89,6 +90,19 @@ def _check_password_text(data: dict, field: str = "password") -> None:
 
 
 USER_TEXT_FIELDS = ["username", "full_name", "email", "phone", "time_zone"]
+
+
+def _clean_phone(data: dict, current: str = "") -> dict:
+    """The user's mobile in E.164 (SMS reminders go there). A value equal to the stored one
+    is kept as it is, so a form or a GET -> PATCH round trip that leaves the phone alone
+    still saves when an older, unchecked value is stored."""
+    phone = data.get("phone")
+    if not phone or phone == current:
+        return data
+    try:
+        return {**data, "phone": normalize_mobile(phone)}
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from None
 
 
 # --- units -----------------------------------------------------------------
@@ -205,7 +219,7 @@ def _validate_password_or_error(password: str, user: User, field: str = "passwor
 @transaction.atomic
 def user_create(*, actor: User, data: dict) -> User:
     """An admin creates a user. `data` holds USER_ADMIN_FIELDS, `password` and `unit_ids`."""
-    data = _clean_texts(User, data, USER_TEXT_FIELDS)
+    data = _clean_phone(_clean_texts(User, data, USER_TEXT_FIELDS))
     _check_password_text(data)
     unknown = set(data) - set(USER_ADMIN_FIELDS) - {"password", "unit_ids"}
     if unknown:
@@ -253,6 +267,7 @@ def user_update(*, actor: User, user: User, data: dict, version: int | None = No
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
     user = lock_current(user, version)
+    data = _clean_phone(data, user.phone)
     before = _user_snapshot(user)
     was_active_admin = user.is_active and user.role == Role.ADMIN
     for name in USER_ADMIN_FIELDS:
@@ -302,6 +317,7 @@ def me_update(*, user: User, data: dict) -> User:
             {name: [_("You cannot change this field.")] for name in sorted(refused)}
         )
     current = lock_current(user, None)
+    data = _clean_phone(data, current.phone)
     before = snapshot(current, USER_SELF_FIELDS)
     for name, value in data.items():
         setattr(current, name, value)

@@ -83,6 +83,7 @@ def logout_view(request):
 def profile(request):
     user = request.user
     initial = {name: getattr(user, name) or "" for name in services.USER_SELF_FIELDS}
+    initial["phone"] = user.phone_shown
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

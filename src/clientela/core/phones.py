@@ -82,3 +82,32 @@ def format_phone(e164: str) -> str:
     if number.country_code == 55:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+# What a mobile is to phonenumbers; some countries' plans (the US, Canada) cannot tell a
+# mobile from a landline by the number.
+_MOBILE_TYPES = (
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+)
+
+
+def normalize_mobile(value: str, region: str = "BR") -> str:
+    """A mobile number (for SMS) -> E.164: a Brazilian mobile written any common way (an old
+    8-digit one gains its 9), or any country's mobile with its +country code."""
+    text = (value or "").strip()
+    try:
+        e164 = normalize_phone(text, region)
+    except ValidationError:
+        raise ValidationError(
+            _(
+                "Enter a mobile number, such as (11) 98765-4321, or one from another country "
+                "with its + code, such as +351 912 345 678."
+            )
+        ) from None
+    if phonenumbers.number_type(phonenumbers.parse(e164, None)) not in _MOBILE_TYPES:
+        raise ValidationError(
+            _("%(value)s is not a mobile number: enter a mobile, such as (11) 98765-4321.")
+            % {"value": format_phone(e164)}
+        )
+    return e164
