@@ -198,3 +198,38 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.failures}"
+
+
+class PasswordResetMail(models.Model):
+    """A password reset e-mail waiting for the worker (services.send_password_reset_mails).
+
+    The request only stores this row: sending over SMTP in the request would tell, by how
+    long the answer takes, which addresses have an account. It holds no token: the link is
+    made when the mail is sent, and its hour of validity starts then.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # Where the link starts ("https://crm.example.com/"): the address the browser used.
+    site_url = models.CharField(max_length=500)
+    # The language of the request, for a user who chose none (Django's code, "pt-br").
+    language = models.CharField(max_length=8, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # When a worker may take it: now, after a failure later and later, while one sends it.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=Q(sent_at__isnull=True),
+                name="resetmail_unsent_due",
+            ),
+            models.Index(fields=["created_at"], name="resetmail_created"),
+        ]
+
+    def __str__(self) -> str:
+        state = "sent" if self.sent_at else f"{self.attempts} attempt(s)"
+        return f"password reset mail for user {self.user_id} ({state})"

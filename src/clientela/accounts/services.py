@@ -1,5 +1,5 @@
-"""Business rules for units, users and passwords (API tokens and password reset links:
-tokens.py; login throttling: throttle.py).
+"""Business rules for units, users and passwords, and the password reset mails the worker
+sends (API tokens and password reset links: tokens.py; login throttling: throttle.py).
 
 Shared by the pages, the API and the command line.
 """
@@ -11,10 +11,12 @@ import secrets
 import smtplib
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -33,6 +35,7 @@ from .models import (
     DEFAULT_UNIT_NAME,
     DJANGO_LANGUAGE,
     Language,
+    PasswordResetMail,
     Role,
     Scope,
     Unit,
@@ -392,17 +395,24 @@ def _reset_throttle_keys(email: str, address: str) -> list[tuple[str, throttle.L
     ]
 
 
-def password_reset_request(*, email: str, address: str, site_url: str) -> int:
-    """Mail a link to choose a new password to each active user with this e-mail address.
+def password_reset_request(
+    *, email: str, address: str, site_url: str, language: str | None = None
+) -> int:
+    """Queue a link to choose a new password for each active user with this e-mail address.
 
-    `site_url` is the scheme and host the link starts with ("https://crm.example.com").
-    Returns how many e-mails went out, for tests and logs: the caller answers the same
-    whatever it is, so nobody learns which addresses have an account.
-    Raises ValidationError (code "throttled") after too many requests.
+    The worker sends them (send_password_reset_mails): sending here would make the answer
+    slower, by the mail server's time, exactly when an account has the address. A request
+    for an unknown address takes the same path and stores nothing; no SMTP either way.
+    `site_url` is where the link starts ("https://crm.example.com/"), `language` the
+    request's (for users who chose none). Returns how many mails were queued, for tests
+    and logs: the caller answers the same whatever it is, so nobody learns which addresses
+    have an account. Raises ValidationError (code "throttled") after too many requests.
     """
     email = clean_text(email, field="email", max_length=254)
     if not email:
         raise ValidationError({"email": [_("This field is required.")]})
+    if len(site_url) > PasswordResetMail._meta.get_field("site_url").max_length:
+        raise ValidationError(_("This address is too long for a password reset link."))
     keys = _reset_throttle_keys(email, address)
     if any(throttle.refusals_exhausted(key, limit) for key, limit in keys):
         raise ValidationError(
@@ -414,15 +424,122 @@ def password_reset_request(*, email: str, address: str, site_url: str) -> int:
         )
     for key, limit in keys:
         throttle.count_refusal(key, limit)
-    sent = 0
-    for user in User.objects.filter(email__iexact=email, is_active=True).order_by("pk"):
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    mails = [
+        PasswordResetMail(user=user, site_url=site_url, language=language[:8])
+        for user in User.objects.filter(email__iexact=email, is_active=True).order_by("pk")
         # Compared again in Python: iexact ignores only ASCII case on SQLite.
-        if user.has_usable_password() and user.email.casefold() == email.casefold():
-            sent += _send_reset_link(user, site_url)
-    return sent
+        if user.has_usable_password() and user.email.casefold() == email.casefold()
+    ]
+    PasswordResetMail.objects.bulk_create(mails)
+    return len(mails)
 
 
-def _send_reset_link(user: User, site_url: str) -> int:
+# After a failed attempt, the next one waits longer; after the last, the mail is given up
+# (all well within the hour a queued mail is worth sending, see RESET_LINK_VALID).
+RESET_MAIL_RETRY_DELAYS = (
+    datetime.timedelta(minutes=1),
+    datetime.timedelta(minutes=5),
+    datetime.timedelta(minutes=15),
+)
+RESET_MAIL_ATTEMPTS = len(RESET_MAIL_RETRY_DELAYS) + 1
+# A worker that took a mail has this long to send it before another worker may take it
+# (it died mid-send): longer than a batch of slow SMTP exchanges.
+RESET_MAIL_LEASE = datetime.timedelta(minutes=10)
+RESET_MAIL_BATCH = 10
+# Sent mails are kept a day (when was it sent?), then forgotten.
+SENT_RESET_MAILS_KEPT = datetime.timedelta(days=1)
+
+
+def _claim_due_reset_mails(now: datetime.datetime, batch_size: int) -> list[PasswordResetMail]:
+    """Take a batch of unsent mails that are due, for this worker alone.
+
+    The rows are locked with SKIP LOCKED (on PostgreSQL) while they are leased, in one short
+    transaction: another worker claiming at the same moment takes other rows, and a leased
+    row is not due again until RESET_MAIL_LEASE has passed. Mails queued longer ago than a
+    link is valid are not sent any more (see prune_password_reset_mails).
+    """
+    with transaction.atomic():
+        mails = list(
+            PasswordResetMail.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user")
+            .filter(
+                sent_at__isnull=True,
+                attempts__lt=RESET_MAIL_ATTEMPTS,
+                next_attempt_at__lte=now,
+                created_at__gt=now - RESET_LINK_VALID,
+            )
+            .order_by("next_attempt_at", "id")[:batch_size]
+        )
+        PasswordResetMail.objects.filter(pk__in=[mail.pk for mail in mails]).update(
+            attempts=F("attempts") + 1, next_attempt_at=now + RESET_MAIL_LEASE
+        )
+    for mail in mails:
+        mail.attempts += 1
+    return mails
+
+
+def send_password_reset_mails(batch_size: int = RESET_MAIL_BATCH) -> int:
+    """The worker's job: send a batch of queued password reset mails; returns how many it
+    handled. A failure is retried after RESET_MAIL_RETRY_DELAYS, then given up (logged,
+    never the link)."""
+    now = timezone.now()
+    mails = _claim_due_reset_mails(now, batch_size)
+    for mail in mails:
+        user = mail.user
+        if not (user.is_active and user.has_usable_password() and user.email):
+            # Deactivated (or the like) since the request: nothing to send any more.
+            mail.delete()
+            continue
+        try:
+            _send_reset_link(user, mail.site_url, mail.language)
+        except (smtplib.SMTPException, OSError) as exc:
+            _reset_mail_failed(mail, exc)
+        else:
+            PasswordResetMail.objects.filter(pk=mail.pk).update(
+                sent_at=timezone.now(), last_error=""
+            )
+    return len(mails)
+
+
+def _reset_mail_failed(mail: PasswordResetMail, exc: Exception) -> None:
+    # The page said the same as for a sent link: a different answer would tell who has an
+    # account. The log (never the link) tells the administrator.
+    error = " ".join(str(exc).split())[:300] or type(exc).__name__
+    if mail.attempts >= RESET_MAIL_ATTEMPTS:
+        log.error(
+            "could not send the password reset e-mail of user %s: %s; gave up after %d attempts",
+            mail.user_id,
+            error,
+            mail.attempts,
+        )
+        PasswordResetMail.objects.filter(pk=mail.pk).update(last_error=error)
+        return
+    delay = RESET_MAIL_RETRY_DELAYS[mail.attempts - 1]
+    log.warning(
+        "could not send the password reset e-mail of user %s: %s; trying again in %d minute(s)",
+        mail.user_id,
+        error,
+        delay.total_seconds() // 60,
+    )
+    PasswordResetMail.objects.filter(pk=mail.pk).update(
+        last_error=error, next_attempt_at=timezone.now() + delay
+    )
+
+
+def prune_password_reset_mails() -> int:
+    """Housekeeping: drop mails never sent within a link's validity (nobody waits for them
+    any more) and sent ones older than a day."""
+    now = timezone.now()
+    deleted, _details = PasswordResetMail.objects.filter(
+        Q(sent_at__isnull=True, created_at__lt=now - RESET_LINK_VALID)
+        | Q(sent_at__lt=now - SENT_RESET_MAILS_KEPT)
+    ).delete()
+    return deleted
+
+
+def _send_reset_link(user: User, site_url: str, language: str) -> None:
+    """Make the link (its hour starts now) and send it; raises on an SMTP failure."""
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = password_reset_tokens.make_token(user)
     path = reverse("accounts:password_reset_confirm", kwargs={"link": f"{uidb64}/{token}"})
@@ -432,18 +549,12 @@ def _send_reset_link(user: User, site_url: str) -> int:
         "hours": int(RESET_LINK_VALID.total_seconds() // 3600),
     }
     # In the user's language when they chose one, else in the language of the request.
-    with translation.override(DJANGO_LANGUAGE.get(user.language or "", translation.get_language())):
+    with translation.override(
+        DJANGO_LANGUAGE.get(user.language or "") or language or settings.LANGUAGE_CODE
+    ):
         subject = render_to_string("accounts/email/password_reset_subject.txt", context)
         body = render_to_string("accounts/email/password_reset.txt", context)
-    message = EmailMessage(" ".join(subject.split()), body, to=[user.email])
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError) as exc:
-        # The page says the same as for a sent link: a different answer would tell who
-        # has an account. The log (never the link) tells the administrator.
-        log.error("could not send the password reset e-mail of user %s: %s", user.pk, exc)
-        return 0
-    return 1
+    EmailMessage(" ".join(subject.split()), body, to=[user.email]).send()
 
 
 @transaction.atomic

@@ -6,7 +6,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import get_script_prefix, reverse_lazy
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -135,7 +136,9 @@ def password_reset(request):
             services.password_reset_request(
                 email=form.cleaned_data["email"],
                 address=client_address(request),
-                site_url=request.build_absolute_uri("/"),
+                # With the script prefix: the worker that makes the link has no request.
+                site_url=request.build_absolute_uri(get_script_prefix()),
+                language=translation.get_language(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
