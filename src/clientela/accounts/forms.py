@@ -1,4 +1,5 @@
 import functools
+import ipaddress
 import math
 import zoneinfo
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from clientela.core.converters import parse_whole_number
+from clientela.core.env import address_in
 from clientela.core.forms import ShownValuesForm, touched_values
 
 from . import throttle
@@ -23,9 +25,34 @@ from .models import Language, Role, Scope, Unit, User
 
 
 def client_address(request) -> str:
-    # Behind a proxy REMOTE_ADDR is the proxy's address, shared by everyone: the throttle
-    # then counts per username only (see the README).
-    return request.META.get("REMOTE_ADDR", "")
+    """The browser's address, as the login throttle counts it.
+
+    REMOTE_ADDR, unless it is one of CLIENTELA_TRUSTED_PROXIES: then the last address of
+    X-Forwarded-For, the one that proxy added (whatever a client wrote before it is not
+    believed). Under `clientela run` (and waitress-serve with --trusted-proxy) waitress has
+    put it in REMOTE_ADDR already; gunicorn leaves REMOTE_ADDR the proxy's. Behind an
+    untrusted proxy every request has the proxy's address (see the README).
+    """
+    peer = request.META.get("REMOTE_ADDR", "")
+    if settings.TRUSTED_PROXIES and address_in(peer, settings.TRUSTED_PROXIES):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        nearest = _bare_address(forwarded.rsplit(",", 1)[-1])
+        if nearest:
+            return nearest
+    return peer
+
+
+def _bare_address(text: str) -> str:
+    """'203.0.113.9', '203.0.113.9:5000', '[2001:db8::1]:5000' -> the address; '' if none."""
+    text = text.strip().strip('"')
+    if text.startswith("["):
+        text = text[1:].split("]", 1)[0]
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return ""
 
 
 class LoginForm(forms.Form):
