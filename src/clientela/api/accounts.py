@@ -23,6 +23,7 @@ from .base import (
     IF_MATCH,
     LIMIT,
     Email,
+    Error,
     Output,
     RecordId,
     Version,
@@ -235,7 +236,8 @@ def _me(request: HttpRequest) -> User:
 
 @me_router.get(
     "/me",
-    response=answers({200: MeOut}, crm=False, params=False),
+    # 403: a browser session whose generated password must be changed first.
+    response=answers({200: MeOut, 403: Error}, crm=False, params=False),
     summary="Yourself",
     description="Your profile, role, scope and units; reachable without access to the CRM.",
 )
