@@ -59,7 +59,14 @@ class LoginForm(forms.Form):
     username = forms.CharField(
         label=gettext_lazy("Username"),
         max_length=150,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+        # Kept across the language switch by clientela.js (never the password).
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "username",
+                "data-keep-on-language-switch": True,
+            }
+        ),
     )
     password = forms.CharField(
         label=gettext_lazy("Password"),
@@ -274,7 +281,9 @@ class PasswordResetRequestForm(forms.Form):
     email = forms.EmailField(
         label=gettext_lazy("E-mail"),
         max_length=254,
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+        widget=forms.EmailInput(
+            attrs={"autofocus": True, "autocomplete": "email", "data-keep-on-language-switch": True}
+        ),
     )
 
 
