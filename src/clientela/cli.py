@@ -247,22 +247,59 @@ def _leave_no_empty_database() -> Iterator[None]:
                     leftover.unlink(missing_ok=True)
 
 
+# What reading the settings puts into the data dir (core.env, settings.py).
+DATA_DIR_FILES = ("secret_key",)
+DATA_DIR_FOLDERS = ("static",)
+
+
+@contextlib.contextmanager
+def _no_trace_when_refused(data_dir: str | None) -> Iterator[None]:
+    """Reading the settings creates the data dir, its secret_key and static/. A command
+    refused before it ran (no database set up, a bad configuration) takes back what this
+    process created there: the data dir itself (and its parents) when they did not exist,
+    else the files it added. Nothing else is touched."""
+    from clientela.core.env import data_dir_path
+
+    folder = Path(data_dir).expanduser().resolve() if data_dir else data_dir_path()
+    missing = []  # the folder and its missing parents, deepest first
+    path = folder
+    while not path.exists() and path.parent != path:
+        missing.append(path)
+        path = path.parent
+    new_files = [folder / name for name in DATA_DIR_FILES if not (folder / name).exists()]
+    new_folders = [folder / name for name in DATA_DIR_FOLDERS if not (folder / name).exists()]
+    try:
+        yield
+    except CliError:
+        for leftover in new_files:
+            leftover.unlink(missing_ok=True)
+        for leftover in [*new_folders, *missing]:
+            if not leftover.exists():
+                continue
+            try:
+                leftover.rmdir()  # only when empty: never anything this process did not make
+            except OSError:
+                break
+        raise
+
+
 def manage(args: list[str]) -> int:
     data_dir, args = split_data_dir(args)
     command = args[0] if args else "help"
-    setup_django(data_dir)
-    from django.core.management import execute_from_command_line
-    from django.db import DatabaseError
-
     needs_database = not (
         command.startswith("-")
         or command in NO_DATABASE_COMMANDS
         or command in SETS_UP_DATABASE_COMMANDS
     )
-    if needs_database:
-        problem = database_not_set_up()
-        if problem:
-            raise CliError(f"{command}: {problem}")
+    with _no_trace_when_refused(data_dir):
+        setup_django(data_dir)
+        if needs_database:
+            problem = database_not_set_up()
+            if problem:
+                raise CliError(f"{command}: {problem}")
+    from django.core.management import execute_from_command_line
+    from django.db import DatabaseError
+
     guard = contextlib.nullcontext() if needs_database else _leave_no_empty_database()
     try:
         with guard:
@@ -542,10 +579,11 @@ def serve(server, stop: threading.Event, *, with_worker: bool) -> int:
 
 
 def worker_command(args: argparse.Namespace) -> int:
-    setup_django(args.data_dir)
-    problem = database_not_set_up()
-    if problem:
-        raise CliError(problem)
+    with _no_trace_when_refused(args.data_dir):
+        setup_django(args.data_dir)
+        problem = database_not_set_up()
+        if problem:
+            raise CliError(problem)
     _connect()
     import logging
 
