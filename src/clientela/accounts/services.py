@@ -8,7 +8,6 @@ import datetime
 import hashlib
 import logging
 import secrets
-import smtplib
 import zoneinfo
 
 from django.conf import settings
@@ -493,7 +492,8 @@ def send_password_reset_mails(batch_size: int = RESET_MAIL_BATCH) -> int:
             continue
         try:
             _send_reset_link(user, mail.site_url, mail.language)
-        except (smtplib.SMTPException, OSError) as exc:
+        except Exception as exc:  # the SMTP server's refusal, a lost connection, an odd address
+            # One mail that cannot go out never holds up the others of the batch.
             _reset_mail_failed(mail, exc)
         else:
             PasswordResetMail.objects.filter(pk=mail.pk).update(

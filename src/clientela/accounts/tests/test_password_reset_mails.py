@@ -278,3 +278,24 @@ def test_two_workers_on_postgresql_take_different_mails(unit_matriz):
     assert sent_now == 2
     still_queued = PasswordResetMail.objects.filter(sent_at__isnull=True)
     assert list(still_queued.values_list("pk", flat=True)) == other_worker
+
+
+def test_a_mail_that_cannot_go_out_does_not_hold_up_the_others(unit_matriz, monkeypatch, caplog):
+    for name in ("ana", "bia"):
+        make_user(name, email=f"{name}@exemplo.com.br")
+        ask(f"{name}@exemplo.com.br", address=f"198.51.100.{len(name) + ord(name[0])}")
+    original = services._send_reset_link
+
+    def broken_for_ana(user, site_url, language):
+        if user.username == "ana":
+            raise UnicodeEncodeError("ascii", "ã", 0, 1, "an odd address")
+        original(user, site_url, language)
+
+    monkeypatch.setattr(services, "_send_reset_link", broken_for_ana)
+
+    assert send() == 2
+
+    assert [message.to for message in mail.outbox] == [["bia@exemplo.com.br"]]
+    assert "could not send the password reset e-mail" in caplog.text
+    ana = PasswordResetMail.objects.get(user__username="ana")
+    assert ana.sent_at is None and ana.last_error
