@@ -146,7 +146,6 @@ def test_a_lone_surrogate_in_a_unit_is_a_422(client, token, unit_filial):
 
 def test_lone_surrogates_in_a_page_form_are_not_stored(login, admin, unit_matriz):
     """A browser cannot send one; a script can send its bytes (ED A0 80, invalid UTF-8)."""
-    before = stored()
     body = (
         f"kind=person&name=Nome%ED%A0%80&owner_id={admin.pk}&unit_id={unit_matriz.pk}"
         "&country=BR&is_active=on"

@@ -13,13 +13,14 @@ from clientela.cli import CliError, split_data_dir
 CLIENTELA = [sys.executable, "-m", "clientela.cli"]
 
 
-def run(args, home: Path, data_dir: Path | None = None):
+def run(args, home: Path, data_dir: Path | None = None, **variables):
     """The real command line, with only the environment a user would have."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLIENTELA_")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env["HOME"] = str(home)
     if data_dir is not None:
         env["CLIENTELA_DATA_DIR"] = str(data_dir)
+    env.update(variables)
     return subprocess.run(CLIENTELA + args, env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -163,3 +164,80 @@ def test_split_data_dir(args, data_dir, rest):
 def test_a_data_dir_option_without_a_folder_is_refused(args):
     with pytest.raises(CliError, match="--data-dir needs a folder"):
         split_data_dir(args)
+
+
+# --- a refused command leaves no trace -------------------------------------------------
+
+
+def everything_under(folder: Path) -> list[str]:
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*"))
+
+
+@pytest.fixture
+def home(tmp_path) -> Path:
+    """An empty home folder, apart from the test's own files."""
+    folder = tmp_path / "home"
+    folder.mkdir()
+    return folder
+
+
+def test_a_refused_command_creates_no_default_data_dir(home):
+    result = run(["manage", "api_token", "admin"], home)
+
+    assert result.returncode == 1
+    assert "clientela manage migrate" in result.stderr
+    assert everything_under(home) == []  # not even ~/.local
+
+
+def test_a_refused_command_leaves_the_existing_parents_of_the_default_data_dir(home):
+    share = home / ".local" / "share"
+    share.mkdir(parents=True)
+
+    result = run(["manage", "shell", "-c", "print(1)"], home)
+
+    assert result.returncode == 1
+    assert everything_under(home) == [".local", ".local/share"]
+
+
+def test_a_refused_command_leaves_a_given_data_dir_as_it_was(home, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "secret_key").write_text("the old key")
+    (kept / "notes.txt").write_text("mine")
+
+    for data in (empty, kept):
+        result = run(["manage", "api_token", "admin", "--data-dir", str(data)], home)
+        assert result.returncode == 1
+
+    assert everything_under(empty) == []
+    assert everything_under(kept) == ["notes.txt", "secret_key"]
+    assert (kept / "secret_key").read_text() == "the old key"
+    assert everything_under(home) == []
+
+
+def test_a_refused_worker_leaves_no_trace(home, tmp_path):
+    data = tmp_path / "new" / "data"
+
+    result = run(["worker", "--once", "--data-dir", str(data)], home)
+
+    assert result.returncode == 1
+    assert not (tmp_path / "new").exists()
+    assert everything_under(home) == []
+
+
+def test_a_bad_configuration_leaves_no_trace(home):
+    result = run(["manage", "check"], home, CLIENTELA_TRUSTED_PROXIES="*")
+
+    assert result.returncode == 1
+    assert "bad configuration" in result.stderr
+    assert everything_under(home) == []
+
+
+def test_a_command_that_ran_keeps_its_data_dir(home):
+    result = run(["manage", "check"], home)
+
+    assert result.returncode == 0, result.stderr
+    data = home / ".local" / "share" / "clientela"
+    assert {"secret_key", "static"} <= set(everything_under(data))

@@ -247,22 +247,59 @@ def _leave_no_empty_database() -> Iterator[None]:
                     leftover.unlink(missing_ok=True)
 
 
+# What reading the settings puts into the data dir (core.env, settings.py).
+DATA_DIR_FILES = ("secret_key",)
+DATA_DIR_FOLDERS = ("static",)
+
+
+@contextlib.contextmanager
+def _no_trace_when_refused(data_dir: str | None) -> Iterator[None]:
+    """Reading the settings creates the data dir, its secret_key and static/. A command
+    refused before it ran (no database set up, a bad configuration) takes back what this
+    process created there: the data dir itself (and its parents) when they did not exist,
+    else the files it added. Nothing else is touched."""
+    from clientela.core.env import data_dir_path
+
+    folder = Path(data_dir).expanduser().resolve() if data_dir else data_dir_path()
+    missing = []  # the folder and its missing parents, deepest first
+    path = folder
+    while not path.exists() and path.parent != path:
+        missing.append(path)
+        path = path.parent
+    new_files = [folder / name for name in DATA_DIR_FILES if not (folder / name).exists()]
+    new_folders = [folder / name for name in DATA_DIR_FOLDERS if not (folder / name).exists()]
+    try:
+        yield
+    except CliError:
+        for leftover in new_files:
+            leftover.unlink(missing_ok=True)
+        for leftover in [*new_folders, *missing]:
+            if not leftover.exists():
+                continue
+            try:
+                leftover.rmdir()  # only when empty: never anything this process did not make
+            except OSError:
+                break
+        raise
+
+
 def manage(args: list[str]) -> int:
     data_dir, args = split_data_dir(args)
     command = args[0] if args else "help"
-    setup_django(data_dir)
-    from django.core.management import execute_from_command_line
-    from django.db import DatabaseError
-
     needs_database = not (
         command.startswith("-")
         or command in NO_DATABASE_COMMANDS
         or command in SETS_UP_DATABASE_COMMANDS
     )
-    if needs_database:
-        problem = database_not_set_up()
-        if problem:
-            raise CliError(f"{command}: {problem}")
+    with _no_trace_when_refused(data_dir):
+        setup_django(data_dir)
+        if needs_database:
+            problem = database_not_set_up()
+            if problem:
+                raise CliError(f"{command}: {problem}")
+    from django.core.management import execute_from_command_line
+    from django.db import DatabaseError
+
     guard = contextlib.nullcontext() if needs_database else _leave_no_empty_database()
     try:
         with guard:
@@ -387,15 +424,68 @@ def _allowed_hosts_hint(host: str, port: int) -> None:
     )
 
 
+# What the reverse proxies of CLIENTELA_TRUSTED_PROXIES may tell: the browser's address and
+# protocol. Taken from the last entry each (trusted_proxy_count=1), the one the proxy in
+# front of Clientela added; whatever the client wrote before it is not believed.
+PROXY_HEADERS = "x-forwarded-for x-forwarded-proto"
+
+
+def _one_address(networks) -> bool:
+    return len(networks) == 1 and networks[0].num_addresses == 1
+
+
 def _server_options() -> dict:
+    """waitress's options (see _application for what they leave to Clientela)."""
     from django.conf import settings
 
     options: dict = {"threads": SERVER_THREADS, "ident": "Clientela"}
-    if getattr(settings, "HTTPS", False):
+    proxies = settings.TRUSTED_PROXIES
+    if proxies and _one_address(proxies):
+        # waitress then sets REMOTE_ADDR to the browser's address, for requests from the proxy.
+        options.update(
+            trusted_proxy=str(proxies[0].network_address),
+            trusted_proxy_count=1,
+            trusted_proxy_headers=PROXY_HEADERS,
+        )
+    elif proxies:
+        # waitress trusts one address or "*" (everyone): several proxies, or a network, are
+        # checked by _application, request by request; waitress must not clear the headers
+        # before that.
+        options.update(clear_untrusted_proxy_headers=False)
+    elif getattr(settings, "HTTPS", False):
         # Behind a TLS proxy: waitress drops X-Forwarded-* unless told to trust them.
         # Like Django's SECURE_PROXY_SSL_HEADER, trust only the protocol.
         options.update(trusted_proxy="*", trusted_proxy_headers="x-forwarded-proto")
     return options
+
+
+def _application(application):
+    """The WSGI application to serve: with several trusted proxies (or networks), one that
+    gives the proxy headers of requests from them to waitress's own handling, as waitress
+    does for its one trusted_proxy, and drops them from everyone else."""
+    from django.conf import settings
+
+    proxies = settings.TRUSTED_PROXIES
+    if not proxies or _one_address(proxies):
+        return application
+    from waitress.proxy_headers import proxy_headers_middleware
+
+    from clientela.core.env import address_in
+
+    trusted = proxy_headers_middleware(
+        application,
+        trusted_proxy="*",
+        trusted_proxy_count=1,
+        trusted_proxy_headers=set(PROXY_HEADERS.split()),
+    )
+    untrusted = proxy_headers_middleware(application, trusted_proxy=None, clear_untrusted=True)
+
+    def from_trusted_proxies_only(environ, start_response):
+        if address_in(environ.get("REMOTE_ADDR", ""), proxies):
+            return trusted(environ, start_response)
+        return untrusted(environ, start_response)
+
+    return from_trusted_proxies_only
 
 
 def run_command(args: argparse.Namespace, *, demo: bool) -> int:
@@ -439,7 +529,7 @@ def start_server(args: argparse.Namespace, *, demo: bool):
     application = get_wsgi_application()
     try:
         server = waitress.create_server(
-            application, host=args.host, port=args.port, **_server_options()
+            _application(application), host=args.host, port=args.port, **_server_options()
         )
     except OSError as exc:
         raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
@@ -489,10 +579,11 @@ def serve(server, stop: threading.Event, *, with_worker: bool) -> int:
 
 
 def worker_command(args: argparse.Namespace) -> int:
-    setup_django(args.data_dir)
-    problem = database_not_set_up()
-    if problem:
-        raise CliError(problem)
+    with _no_trace_when_refused(args.data_dir):
+        setup_django(args.data_dir)
+        problem = database_not_set_up()
+        if problem:
+            raise CliError(problem)
     _connect()
     import logging
 

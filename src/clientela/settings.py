@@ -15,6 +15,7 @@ from clientela.core.env import (
     email_config,
     env_bool,
     env_list,
+    env_networks,
     env_str,
     secret_key,
 )
@@ -25,6 +26,9 @@ DATA_DIR = data_dir()
 SECRET_KEY = secret_key(DATA_DIR)
 DEBUG = env_bool("CLIENTELA_DEBUG", False)
 HTTPS = env_bool("CLIENTELA_HTTPS", False)
+# The reverse proxies in front of Clientela: only their X-Forwarded-For (the browser's
+# address, which login throttling counts by) and X-Forwarded-Proto are believed.
+TRUSTED_PROXIES = env_networks("CLIENTELA_TRUSTED_PROXIES")
 TESTING = False  # the test settings flip this
 
 ALLOWED_HOSTS = env_list("CLIENTELA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])

@@ -87,3 +87,36 @@ def test_profile_language_field_is_the_users_own_setting(browsing):
     User.objects.filter(pk=user.pk).update(language="en")
     other.reload()
     expect(other.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_switching_the_language_on_the_login_page_keeps_the_typed_username(browsing):
+    page = browsing.new_page(locale="pt-BR")
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill("maria.souza")
+    page.locator("#id_password").fill("nunca-guardada-9")
+
+    page.locator("#language-switch").select_option("en")
+    page.locator("form[action$='/language/'] button").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#id_username")).to_have_value("maria.souza")
+    # The password is never kept; the cursor waits there for it.
+    expect(page.locator("#id_password")).to_have_value("")
+    expect(page.locator("#id_password")).to_be_focused()
+    assert page.evaluate("sessionStorage.getItem('clientela.kept-on-language-switch')") is None
+
+    # Only the switch brings it back, and once: a reload starts empty.
+    page.reload()
+    expect(page.locator("#id_username")).to_have_value("")
+
+
+def test_switching_the_language_on_the_reset_page_keeps_the_typed_address(browsing):
+    page = browsing.new_page(locale="en-US")
+    page.goto("/accounts/password/forgot/")
+    page.locator("#id_email").fill("maria@exemplo.com.br")
+
+    page.locator("#language-switch").select_option("pt-br")
+    page.locator("form[action$='/language/'] button").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "pt-br")
+    expect(page.locator("#id_email")).to_have_value("maria@exemplo.com.br")

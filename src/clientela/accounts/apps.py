@@ -21,6 +21,7 @@ class AccountsConfig(AppConfig):
 
         from .access import is_admin, uses_crm
         from .housekeeping import clear_expired_sessions
+        from .services import prune_password_reset_mails, send_password_reset_mails
         from .throttle import prune_login_failures
 
         navigation.register(
@@ -33,3 +34,13 @@ class AccountsConfig(AppConfig):
         hourly = datetime.timedelta(hours=1)
         jobs.register(PeriodicJob("clear_expired_sessions", hourly, clear_expired_sessions))
         jobs.register(PeriodicJob("prune_login_failures", hourly, prune_login_failures))
+        # Password reset mails are sent here, not in the request (see services).
+        jobs.register(
+            PeriodicJob(
+                "send_password_reset_mails",
+                datetime.timedelta(seconds=5),
+                send_password_reset_mails,
+                again_when_busy=True,
+            )
+        )
+        jobs.register(PeriodicJob("prune_password_reset_mails", hourly, prune_password_reset_mails))

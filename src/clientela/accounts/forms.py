@@ -1,4 +1,5 @@
 import functools
+import ipaddress
 import math
 import zoneinfo
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from clientela.core.converters import parse_whole_number
+from clientela.core.env import address_in
 from clientela.core.forms import ShownValuesForm, touched_values
 
 from . import throttle
@@ -23,16 +25,48 @@ from .models import Language, Role, Scope, Unit, User
 
 
 def client_address(request) -> str:
-    # Behind a proxy REMOTE_ADDR is the proxy's address, shared by everyone: the throttle
-    # then counts per username only (see the README).
-    return request.META.get("REMOTE_ADDR", "")
+    """The browser's address, as the login throttle counts it.
+
+    REMOTE_ADDR, unless it is one of CLIENTELA_TRUSTED_PROXIES: then the last address of
+    X-Forwarded-For, the one that proxy added (whatever a client wrote before it is not
+    believed). Under `clientela run` (and waitress-serve with --trusted-proxy) waitress has
+    put it in REMOTE_ADDR already; gunicorn leaves REMOTE_ADDR the proxy's. Behind an
+    untrusted proxy every request has the proxy's address (see the README).
+    """
+    peer = request.META.get("REMOTE_ADDR", "")
+    if settings.TRUSTED_PROXIES and address_in(peer, settings.TRUSTED_PROXIES):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        nearest = _bare_address(forwarded.rsplit(",", 1)[-1])
+        if nearest:
+            return nearest
+    return peer
+
+
+def _bare_address(text: str) -> str:
+    """'203.0.113.9', '203.0.113.9:5000', '[2001:db8::1]:5000' -> the address; '' if none."""
+    text = text.strip().strip('"')
+    if text.startswith("["):
+        text = text[1:].split("]", 1)[0]
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return ""
 
 
 class LoginForm(forms.Form):
     username = forms.CharField(
         label=gettext_lazy("Username"),
         max_length=150,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+        # Kept across the language switch by clientela.js (never the password).
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "username",
+                "data-keep-on-language-switch": True,
+            }
+        ),
     )
     password = forms.CharField(
         label=gettext_lazy("Password"),
@@ -157,10 +191,21 @@ def time_zone_choices(current: str = ""):
     ]
 
 
+MOBILE_HELP = gettext_lazy(
+    "For SMS reminders: a mobile, such as (11) 98765-4321; from another country, with its + code."
+)
+
+
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=150, required=False)
     email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
-    phone = forms.CharField(label=gettext_lazy("Mobile phone"), max_length=20, required=False)
+    phone = forms.CharField(
+        label=gettext_lazy("Mobile phone"),
+        max_length=20,
+        required=False,
+        help_text=MOBILE_HELP,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
     language = forms.ChoiceField(
         label=gettext_lazy("Language"),
         required=False,
@@ -236,7 +281,9 @@ class PasswordResetRequestForm(forms.Form):
     email = forms.EmailField(
         label=gettext_lazy("E-mail"),
         max_length=254,
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+        widget=forms.EmailInput(
+            attrs={"autofocus": True, "autocomplete": "email", "data-keep-on-language-switch": True}
+        ),
     )
 
 
@@ -285,7 +332,13 @@ class UserForm(ShownValuesForm):
     username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
     full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=150, required=False)
     email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
-    phone = forms.CharField(label=gettext_lazy("Mobile phone"), max_length=20, required=False)
+    phone = forms.CharField(
+        label=gettext_lazy("Mobile phone"),
+        max_length=20,
+        required=False,
+        help_text=MOBILE_HELP,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
     scope = forms.ChoiceField(
         label=gettext_lazy("Visibility"),
@@ -366,7 +419,7 @@ def user_initial(user: User) -> dict:
         "username": user.username,
         "full_name": user.full_name,
         "email": user.email,
-        "phone": user.phone,
+        "phone": user.phone_shown,
         "role": user.role,
         "scope": user.scope,
         "unit_ids": list(user.units.all()),

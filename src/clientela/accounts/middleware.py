@@ -63,7 +63,8 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
     """Every page needs a login, except the API (it answers 401 JSON itself) and public views.
 
     A user logged in with a generated first password (must_change_password) is sent to
-    the change-password page from every other page until they choose their own.
+    the change-password page from every other page until they choose their own (the API
+    answers their browser session 403 meanwhile: api.base.SessionAuth).
     """
 
     def process_view(self, request, view_func, view_args, view_kwargs):

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from clientela.core.phones import format_phone
+
 DEFAULT_UNIT_NAME = "Matriz"
 
 
@@ -111,6 +113,11 @@ class User(AbstractBaseUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    @property
+    def phone_shown(self) -> str:
+        """The mobile as people read it: (11) 98765-4321, or +351 912 345 678 abroad."""
+        return format_phone(self.phone) if self.phone else ""
+
     def get_short_name(self) -> str:
         return self.full_name.split()[0] if self.full_name.strip() else self.username
 
@@ -191,3 +198,38 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.failures}"
+
+
+class PasswordResetMail(models.Model):
+    """A password reset e-mail waiting for the worker (services.send_password_reset_mails).
+
+    The request only stores this row: sending over SMTP in the request would tell, by how
+    long the answer takes, which addresses have an account. It holds no token: the link is
+    made when the mail is sent, and its hour of validity starts then.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # Where the link starts ("https://crm.example.com/"): the address the browser used.
+    site_url = models.CharField(max_length=500)
+    # The language of the request, for a user who chose none (Django's code, "pt-br").
+    language = models.CharField(max_length=8, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # When a worker may take it: now, after a failure later and later, while one sends it.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=Q(sent_at__isnull=True),
+                name="resetmail_unsent_due",
+            ),
+            models.Index(fields=["created_at"], name="resetmail_created"),
+        ]
+
+    def __str__(self) -> str:
+        state = "sent" if self.sent_at else f"{self.attempts} attempt(s)"
+        return f"password reset mail for user {self.user_id} ({state})"

@@ -1,5 +1,5 @@
-"""Business rules for units, users and passwords (API tokens and password reset links:
-tokens.py; login throttling: throttle.py).
+"""Business rules for units, users and passwords, and the password reset mails the worker
+sends (API tokens and password reset links: tokens.py; login throttling: throttle.py).
 
 Shared by the pages, the API and the command line.
 """
@@ -8,13 +8,14 @@ import datetime
 import hashlib
 import logging
 import secrets
-import smtplib
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from clientela.audit.models import Action
 from clientela.audit.services import diff, record_change, snapshot
+from clientela.core.phones import normalize_mobile
 from clientela.core.text import clean_text, text_problem
 from clientela.core.versioning import lock_current, save_new_version
 
@@ -32,6 +34,7 @@ from .models import (
     DEFAULT_UNIT_NAME,
     DJANGO_LANGUAGE,
     Language,
+    PasswordResetMail,
     Role,
     Scope,
     Unit,
@@ -89,6 +92,19 @@ def _check_password_text(data: dict, field: str = "password") -> None:
 
 
 USER_TEXT_FIELDS = ["username", "full_name", "email", "phone", "time_zone"]
+
+
+def _clean_phone(data: dict, current: str = "") -> dict:
+    """The user's mobile in E.164 (SMS reminders go there). A value equal to the stored one
+    is kept as it is, so a form or a GET -> PATCH round trip that leaves the phone alone
+    still saves when an older, unchecked value is stored."""
+    phone = data.get("phone")
+    if not phone or phone == current:
+        return data
+    try:
+        return {**data, "phone": normalize_mobile(phone)}
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from None
 
 
 # --- units -----------------------------------------------------------------
@@ -205,7 +221,7 @@ def _validate_password_or_error(password: str, user: User, field: str = "passwor
 @transaction.atomic
 def user_create(*, actor: User, data: dict) -> User:
     """An admin creates a user. `data` holds USER_ADMIN_FIELDS, `password` and `unit_ids`."""
-    data = _clean_texts(User, data, USER_TEXT_FIELDS)
+    data = _clean_phone(_clean_texts(User, data, USER_TEXT_FIELDS))
     _check_password_text(data)
     unknown = set(data) - set(USER_ADMIN_FIELDS) - {"password", "unit_ids"}
     if unknown:
@@ -253,6 +269,7 @@ def user_update(*, actor: User, user: User, data: dict, version: int | None = No
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
     user = lock_current(user, version)
+    data = _clean_phone(data, user.phone)
     before = _user_snapshot(user)
     was_active_admin = user.is_active and user.role == Role.ADMIN
     for name in USER_ADMIN_FIELDS:
@@ -270,16 +287,13 @@ def user_update(*, actor: User, user: User, data: dict, version: int | None = No
         )
     password_reset = bool(data.get("password"))
     if password_reset:
-        _validate_password_or_error(data["password"], user)
-        user.set_password(data["password"])
-        user.must_change_password = False
+        _apply_new_password(user, data["password"], field="password")
     if "unit_ids" in data:
         _set_units(user, data["unit_ids"])
     after = _user_snapshot(user)
     changes = diff(before, after)
-    if password_reset or (before["is_active"] and not after["is_active"]):
-        # A reset password or a deactivation ends every session and revokes every token:
-        # whoever held the old password (or the user who left) is out.
+    if before["is_active"] and not after["is_active"]:
+        # A deactivation ends every session and revokes every token: the user who left is out.
         end_sessions_and_tokens(user)
     if password_reset:
         changes["password_reset"] = [None, True]
@@ -305,6 +319,7 @@ def me_update(*, user: User, data: dict) -> User:
             {name: [_("You cannot change this field.")] for name in sorted(refused)}
         )
     current = lock_current(user, None)
+    data = _clean_phone(data, current.phone)
     before = snapshot(current, USER_SELF_FIELDS)
     for name, value in data.items():
         setattr(current, name, value)
@@ -335,17 +350,30 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
     _check_password_text({"new_password": new_password}, "new_password")
     if not user.check_password(old_password or ""):
         raise ValidationError({"old_password": [_("Your current password is not correct.")]})
-    _validate_password_or_error(new_password, user, field="new_password")
+    _set_new_password(user, new_password, recorded_as="password_changed")
+
+
+def _apply_new_password(user: User, new_password: str, *, field: str = "new_password") -> None:
+    """Check and set a new password (not saved): the generated first one no longer has to be
+    changed, and every session and API token of the user ends, so whoever held the old
+    password is out."""
+    _validate_password_or_error(new_password, user, field=field)
     user.set_password(new_password)
     user.must_change_password = False
     end_sessions_and_tokens(user)
+
+
+def _set_new_password(user: User, new_password: str, *, recorded_as: str) -> None:
+    """The user chose a new password themselves: set it (see _apply_new_password), save it
+    and record the change as `recorded_as` in their history (never the password)."""
+    _apply_new_password(user, new_password)
     user.save(update_fields=["password", "must_change_password", "session_salt"])
     record_change(
         entity=User.history_entity,
         object_id=user.pk,
         action=Action.UPDATE,
         actor=user,
-        changes={"password_changed": [None, True]},
+        changes={recorded_as: [None, True]},
     )
 
 
@@ -366,17 +394,24 @@ def _reset_throttle_keys(email: str, address: str) -> list[tuple[str, throttle.L
     ]
 
 
-def password_reset_request(*, email: str, address: str, site_url: str) -> int:
-    """Mail a link to choose a new password to each active user with this e-mail address.
+def password_reset_request(
+    *, email: str, address: str, site_url: str, language: str | None = None
+) -> int:
+    """Queue a link to choose a new password for each active user with this e-mail address.
 
-    `site_url` is the scheme and host the link starts with ("https://crm.example.com").
-    Returns how many e-mails went out, for tests and logs: the caller answers the same
-    whatever it is, so nobody learns which addresses have an account.
-    Raises ValidationError (code "throttled") after too many requests.
+    The worker sends them (send_password_reset_mails): sending here would make the answer
+    slower, by the mail server's time, exactly when an account has the address. A request
+    for an unknown address takes the same path and stores nothing; no SMTP either way.
+    `site_url` is where the link starts ("https://crm.example.com/"), `language` the
+    request's (for users who chose none). Returns how many mails were queued, for tests
+    and logs: the caller answers the same whatever it is, so nobody learns which addresses
+    have an account. Raises ValidationError (code "throttled") after too many requests.
     """
     email = clean_text(email, field="email", max_length=254)
     if not email:
         raise ValidationError({"email": [_("This field is required.")]})
+    if len(site_url) > PasswordResetMail._meta.get_field("site_url").max_length:
+        raise ValidationError(_("This address is too long for a password reset link."))
     keys = _reset_throttle_keys(email, address)
     if any(throttle.refusals_exhausted(key, limit) for key, limit in keys):
         raise ValidationError(
@@ -388,15 +423,123 @@ def password_reset_request(*, email: str, address: str, site_url: str) -> int:
         )
     for key, limit in keys:
         throttle.count_refusal(key, limit)
-    sent = 0
-    for user in User.objects.filter(email__iexact=email, is_active=True).order_by("pk"):
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    mails = [
+        PasswordResetMail(user=user, site_url=site_url, language=language[:8])
+        for user in User.objects.filter(email__iexact=email, is_active=True).order_by("pk")
         # Compared again in Python: iexact ignores only ASCII case on SQLite.
-        if user.has_usable_password() and user.email.casefold() == email.casefold():
-            sent += _send_reset_link(user, site_url)
-    return sent
+        if user.has_usable_password() and user.email.casefold() == email.casefold()
+    ]
+    PasswordResetMail.objects.bulk_create(mails)
+    return len(mails)
 
 
-def _send_reset_link(user: User, site_url: str) -> int:
+# After a failed attempt, the next one waits longer; after the last, the mail is given up
+# (all well within the hour a queued mail is worth sending, see RESET_LINK_VALID).
+RESET_MAIL_RETRY_DELAYS = (
+    datetime.timedelta(minutes=1),
+    datetime.timedelta(minutes=5),
+    datetime.timedelta(minutes=15),
+)
+RESET_MAIL_ATTEMPTS = len(RESET_MAIL_RETRY_DELAYS) + 1
+# A worker that took a mail has this long to send it before another worker may take it
+# (it died mid-send): longer than a batch of slow SMTP exchanges.
+RESET_MAIL_LEASE = datetime.timedelta(minutes=10)
+RESET_MAIL_BATCH = 10
+# Sent mails are kept a day (when was it sent?), then forgotten.
+SENT_RESET_MAILS_KEPT = datetime.timedelta(days=1)
+
+
+def _claim_due_reset_mails(now: datetime.datetime, batch_size: int) -> list[PasswordResetMail]:
+    """Take a batch of unsent mails that are due, for this worker alone.
+
+    The rows are locked with SKIP LOCKED (on PostgreSQL) while they are leased, in one short
+    transaction: another worker claiming at the same moment takes other rows, and a leased
+    row is not due again until RESET_MAIL_LEASE has passed. Mails queued longer ago than a
+    link is valid are not sent any more (see prune_password_reset_mails).
+    """
+    with transaction.atomic():
+        mails = list(
+            PasswordResetMail.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user")
+            .filter(
+                sent_at__isnull=True,
+                attempts__lt=RESET_MAIL_ATTEMPTS,
+                next_attempt_at__lte=now,
+                created_at__gt=now - RESET_LINK_VALID,
+            )
+            .order_by("next_attempt_at", "id")[:batch_size]
+        )
+        PasswordResetMail.objects.filter(pk__in=[mail.pk for mail in mails]).update(
+            attempts=F("attempts") + 1, next_attempt_at=now + RESET_MAIL_LEASE
+        )
+    for mail in mails:
+        mail.attempts += 1
+    return mails
+
+
+def send_password_reset_mails(batch_size: int = RESET_MAIL_BATCH) -> int:
+    """The worker's job: send a batch of queued password reset mails; returns how many it
+    handled. A failure is retried after RESET_MAIL_RETRY_DELAYS, then given up (logged,
+    never the link)."""
+    now = timezone.now()
+    mails = _claim_due_reset_mails(now, batch_size)
+    for mail in mails:
+        user = mail.user
+        if not (user.is_active and user.has_usable_password() and user.email):
+            # Deactivated (or the like) since the request: nothing to send any more.
+            mail.delete()
+            continue
+        try:
+            _send_reset_link(user, mail.site_url, mail.language)
+        except Exception as exc:  # the SMTP server's refusal, a lost connection, an odd address
+            # One mail that cannot go out never holds up the others of the batch.
+            _reset_mail_failed(mail, exc)
+        else:
+            PasswordResetMail.objects.filter(pk=mail.pk).update(
+                sent_at=timezone.now(), last_error=""
+            )
+    return len(mails)
+
+
+def _reset_mail_failed(mail: PasswordResetMail, exc: Exception) -> None:
+    # The page said the same as for a sent link: a different answer would tell who has an
+    # account. The log (never the link) tells the administrator.
+    error = " ".join(str(exc).split())[:300] or type(exc).__name__
+    if mail.attempts >= RESET_MAIL_ATTEMPTS:
+        log.error(
+            "could not send the password reset e-mail of user %s: %s; gave up after %d attempts",
+            mail.user_id,
+            error,
+            mail.attempts,
+        )
+        PasswordResetMail.objects.filter(pk=mail.pk).update(last_error=error)
+        return
+    delay = RESET_MAIL_RETRY_DELAYS[mail.attempts - 1]
+    log.warning(
+        "could not send the password reset e-mail of user %s: %s; trying again in %d minute(s)",
+        mail.user_id,
+        error,
+        delay.total_seconds() // 60,
+    )
+    PasswordResetMail.objects.filter(pk=mail.pk).update(
+        last_error=error, next_attempt_at=timezone.now() + delay
+    )
+
+
+def prune_password_reset_mails() -> int:
+    """Housekeeping: drop mails never sent within a link's validity (nobody waits for them
+    any more) and sent ones older than a day."""
+    now = timezone.now()
+    deleted, _details = PasswordResetMail.objects.filter(
+        Q(sent_at__isnull=True, created_at__lt=now - RESET_LINK_VALID)
+        | Q(sent_at__lt=now - SENT_RESET_MAILS_KEPT)
+    ).delete()
+    return deleted
+
+
+def _send_reset_link(user: User, site_url: str, language: str) -> None:
+    """Make the link (its hour starts now) and send it; raises on an SMTP failure."""
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = password_reset_tokens.make_token(user)
     path = reverse("accounts:password_reset_confirm", kwargs={"link": f"{uidb64}/{token}"})
@@ -406,18 +549,12 @@ def _send_reset_link(user: User, site_url: str) -> int:
         "hours": int(RESET_LINK_VALID.total_seconds() // 3600),
     }
     # In the user's language when they chose one, else in the language of the request.
-    with translation.override(DJANGO_LANGUAGE.get(user.language or "", translation.get_language())):
+    with translation.override(
+        DJANGO_LANGUAGE.get(user.language or "") or language or settings.LANGUAGE_CODE
+    ):
         subject = render_to_string("accounts/email/password_reset_subject.txt", context)
         body = render_to_string("accounts/email/password_reset.txt", context)
-    message = EmailMessage(" ".join(subject.split()), body, to=[user.email])
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError) as exc:
-        # The page says the same as for a sent link: a different answer would tell who
-        # has an account. The log (never the link) tells the administrator.
-        log.error("could not send the password reset e-mail of user %s: %s", user.pk, exc)
-        return 0
-    return 1
+    EmailMessage(" ".join(subject.split()), body, to=[user.email]).send()
 
 
 @transaction.atomic
@@ -426,18 +563,7 @@ def password_reset_complete(*, user: User, new_password: str, address: str = "")
     theirs ends, the change is recorded, and the login throttle forgets their failures."""
     _check_password_text({"new_password": new_password}, "new_password")
     current = lock_current(user, None)
-    _validate_password_or_error(new_password, current, field="new_password")
-    current.set_password(new_password)
-    current.must_change_password = False
-    end_sessions_and_tokens(current)
-    current.save(update_fields=["password", "must_change_password", "session_salt"])
-    record_change(
-        entity=User.history_entity,
-        object_id=current.pk,
-        action=Action.UPDATE,
-        actor=current,
-        changes={"password_reset_by_email": [None, True]},
-    )
+    _set_new_password(current, new_password, recorded_as="password_reset_by_email")
     throttle.forget_login_failures(current.username, address)
 
 

@@ -6,7 +6,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import get_script_prefix, reverse_lazy
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -36,6 +37,7 @@ from .forms import (
     user_initial,
 )
 from .models import DJANGO_LANGUAGE, Role, Scope, Unit, User
+from .selectors import unit_for, user_for_admin
 from .units import set_current_unit
 
 NEW_USER_INITIAL = {"is_active": True, "crm_access": True, "role": Role.AGENT, "scope": Scope.OWN}
@@ -82,6 +84,7 @@ def logout_view(request):
 def profile(request):
     user = request.user
     initial = {name: getattr(user, name) or "" for name in services.USER_SELF_FIELDS}
+    initial["phone"] = user.phone_shown
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -133,7 +136,9 @@ def password_reset(request):
             services.password_reset_request(
                 email=form.cleaned_data["email"],
                 address=client_address(request),
-                site_url=request.build_absolute_uri("/"),
+                # With the script prefix: the worker that makes the link has no request.
+                site_url=request.build_absolute_uri(get_script_prefix()),
+                language=translation.get_language(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -261,7 +266,7 @@ def users(request):
 
 def user_edit(request, pk: int | None = None):
     require_admin(request.user)
-    user = get_object_or_404(User, pk=pk) if pk else None
+    user = user_for_admin(request.user, pk) if pk else None
     form = UserForm(
         request.POST or None,
         creating=user is None,
@@ -311,7 +316,7 @@ def units(request):
 
 def unit_edit(request, pk: int | None = None):
     require_admin(request.user)
-    unit = get_object_or_404(Unit, pk=pk) if pk else None
+    unit = unit_for(request.user, pk, to_change=True) if pk else None
     form = UnitForm(
         request.POST or None, initial=unit_initial(unit) if unit else {"is_active": True}
     )

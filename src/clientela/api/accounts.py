@@ -4,7 +4,6 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -13,6 +12,7 @@ from pydantic import ConfigDict, Field, create_model
 from clientela.accounts import services
 from clientela.accounts.access import require_admin
 from clientela.accounts.models import Unit, User
+from clientela.accounts.selectors import unit_for, user_for_admin
 from clientela.core import registries
 from clientela.core.pagination import clean_limit, paginate
 
@@ -23,6 +23,7 @@ from .base import (
     IF_MATCH,
     LIMIT,
     Email,
+    Error,
     Output,
     RecordId,
     Version,
@@ -235,7 +236,8 @@ def _me(request: HttpRequest) -> User:
 
 @me_router.get(
     "/me",
-    response=answers({200: MeOut}, crm=False, params=False),
+    # 403: a browser session whose generated password must be changed first.
+    response=answers({200: MeOut, 403: Error}, crm=False, params=False),
     summary="Yourself",
     description="Your profile, role, scope and units; reachable without access to the CRM.",
 )
@@ -320,8 +322,7 @@ def create_user(request: HttpRequest, response: HttpResponse, payload: UserIn):
     description="Administrators only.",
 )
 def get_user(request: HttpRequest, user_id: RecordId):
-    _admin(request)
-    return get_object_or_404(User.objects.prefetch_related("units"), pk=user_id)
+    return user_for_admin(request.auth, user_id)
 
 
 @users_router.patch(
@@ -334,8 +335,8 @@ def get_user(request: HttpRequest, user_id: RecordId):
 def update_user(
     request: HttpRequest, user_id: RecordId, payload: UserPatch, if_match: str = IF_MATCH
 ):
-    actor = _admin(request)
-    user = get_object_or_404(User, pk=user_id)
+    actor = request.auth
+    user = user_for_admin(actor, user_id)
     data = payload.model_dump(exclude_unset=True)
     version = expected_version(request, data.pop("version", None))
     changes = check_patch({"id": user.pk}, data, read_only={"id"}, not_null=USER_NOT_NULL)
@@ -384,8 +385,7 @@ def create_unit(request: HttpRequest, response: HttpResponse, payload: UnitIn):
     description="Everyone with access to the CRM may read every unit.",
 )
 def get_unit(request: HttpRequest, unit_id: RecordId):
-    crm_user(request)
-    return get_object_or_404(Unit, pk=unit_id)
+    return unit_for(request.auth, unit_id)
 
 
 @units_router.patch(
@@ -397,8 +397,8 @@ def get_unit(request: HttpRequest, unit_id: RecordId):
 def update_unit(
     request: HttpRequest, unit_id: RecordId, payload: UnitPatch, if_match: str = IF_MATCH
 ):
-    actor = _admin(request)
-    unit = get_object_or_404(Unit, pk=unit_id)
+    actor = request.auth
+    unit = unit_for(actor, unit_id, to_change=True)
     data = payload.model_dump(exclude_unset=True)
     version = expected_version(request, data.pop("version", None))
     changes = check_patch({"id": unit.pk}, data, read_only={"id"}, not_null={"name", "is_active"})

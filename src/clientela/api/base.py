@@ -129,7 +129,12 @@ class TokenAuth(HttpBearer):
 
 
 class SessionAuth(APIKeyCookie):
-    """The browser's session, with Django's CSRF check on unsafe methods."""
+    """The browser's session, with Django's CSRF check on unsafe methods.
+
+    A user who logged in with a generated password (must_change_password) gets a 403 until
+    they choose their own, as every page sends them to do. A token is not held up: only
+    someone who has the password can make one (`clientela manage api_token`).
+    """
 
     param_name = "sessionid"
 
@@ -139,6 +144,16 @@ class SessionAuth(APIKeyCookie):
             # No session: a 401, never a CSRF 403 for an anonymous client.
             return None
         self._get_key(request)  # runs the CSRF check for unsafe methods
+        if user.must_change_password:
+            from django.urls import reverse
+
+            raise PermissionDenied(
+                _(
+                    "Change your password first: you logged in with a generated password. "
+                    "Choose your own at %(url)s, then use the API."
+                )
+                % {"url": request.build_absolute_uri(reverse("accounts:password"))}
+            )
         return user
 
     def authenticate(self, request: HttpRequest, key):  # pragma: no cover - see __call__

@@ -1,5 +1,6 @@
 """Reading CLIENTELA_* environment variables, with clear errors for bad values."""
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -36,10 +37,47 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def data_dir() -> Path:
-    """The folder for the SQLite database, the secret key and collected static files."""
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def env_networks(name: str) -> tuple[Network, ...]:
+    """Comma-separated IP addresses or networks ("127.0.0.1", "10.0.0.0/8", "::1")."""
+    networks = []
+    for item in env_list(name, []):
+        if item == "*":
+            raise ImproperlyConfigured(
+                f"{name} must list addresses or networks, not '*': trusting every client "
+                "would let anyone choose the address Clientela sees"
+            )
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/8)"
+            ) from None
+    return tuple(networks)
+
+
+def address_in(address: str, networks) -> bool:
+    """Whether an address (as in REMOTE_ADDR) is in one of the networks."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return False
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return any(ip in network for network in networks)
+
+
+def data_dir_path() -> Path:
+    """The folder for the SQLite database, the secret key and static files (not created)."""
     raw = os.environ.get("CLIENTELA_DATA_DIR") or "~/.local/share/clientela"
-    path = Path(raw).expanduser().resolve()
+    return Path(raw).expanduser().resolve()
+
+
+def data_dir() -> Path:
+    """The data dir (see data_dir_path), created when missing."""
+    path = data_dir_path()
     path.mkdir(parents=True, exist_ok=True)
     return path
 

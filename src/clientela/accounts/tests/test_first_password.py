@@ -5,7 +5,7 @@ sends the user there."""
 import pytest
 from django.test import Client
 
-from clientela.accounts.models import ApiToken
+from clientela.accounts.models import ApiToken, Unit, User
 from clientela.accounts.services import bootstrap_admin
 from clientela.accounts.tokens import token_create
 
@@ -109,3 +109,40 @@ def test_a_chosen_first_password_is_not_asked_to_change(db):
     client.post("/accounts/login/", {"username": "admin", "password": "escolhida-pelo-dono-1"})
 
     assert client.get("/parties/customers/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/v1/me", None),
+        ("patch", "/api/v1/me", {"full_name": "Outro Nome"}),
+        ("get", "/api/v1/parties", None),
+        ("post", "/api/v1/units", {"name": "Filial"}),
+    ],
+)
+def test_the_api_with_the_browser_session_waits_for_the_new_password_too(
+    first_admin, method, path, body
+):
+    send = getattr(first_admin, method)
+    response = send(path, body or {}, content_type="application/json", headers=EN)
+
+    assert response.status_code == 403
+    detail = response.json()["detail"]
+    assert detail.startswith("Change your password first:")
+    assert "http://testserver/accounts/password/" in detail
+    assert not Unit.objects.filter(name="Filial").exists()
+    assert User.objects.get(username="admin").full_name != "Outro Nome"
+
+
+def test_the_api_with_the_browser_session_opens_once_the_password_is_changed(first_admin):
+    first_admin.post(
+        "/accounts/password/",
+        {
+            "old_password": first_admin.generated_password,
+            "new_password": CHOSEN,
+            "new_password_again": CHOSEN,
+        },
+        headers=EN,
+    )
+
+    assert first_admin.get("/api/v1/me", headers=EN).status_code == 200

@@ -1,22 +1,24 @@
 """Password reset by e-mail: the request (no account enumeration, throttled), the link,
-the new password (sessions and tokens end, history), and sending through real SMTP."""
+the new password (sessions and tokens end, history), and sending through real SMTP.
+
+The request only queues the mail; the worker's job sends it (see
+test_password_reset_mails.py for the queue itself). `ask_for_link` runs that job right
+after the request, as a running worker would within seconds."""
 
 import datetime
 import re
-import socket
 from email import message_from_bytes
 from email.policy import default as default_policy
 
 import pytest
 import time_machine
 from django.core import mail
-from django.test import Client, override_settings
+from django.test import Client
 
 from clientela.accounts import services
 from clientela.accounts.models import LoginFailure, User
 from clientela.accounts.tokens import token_create
 from clientela.audit.models import ChangeRecord
-from clientela.core.env import email_config
 from conftest import PASSWORD, make_user
 
 EN = {"accept-language": "en"}
@@ -31,9 +33,13 @@ def maria(unit_matriz):
     return make_user("maria", email="maria@exemplo.com.br", units=[unit_matriz])
 
 
-def ask_for_link(email, client=None, address="198.51.100.7", **headers):
+def ask_for_link(email, client=None, address="198.51.100.7", *, send=True, **headers):
+    """Ask for a link on the page; then (`send`) the worker sends what was queued."""
     client = client or Client()
-    return client.post(FORGOT, {"email": email}, headers={**EN, **headers}, REMOTE_ADDR=address)
+    response = client.post(FORGOT, {"email": email}, headers={**EN, **headers}, REMOTE_ADDR=address)
+    if send:
+        services.send_password_reset_mails()
+    return response
 
 
 def link_in(message) -> str:
@@ -289,10 +295,10 @@ def test_requests_are_throttled_per_browser_address(maria):
     assert len(mail.outbox) == 1
 
 
-def test_a_mail_server_that_fails_gives_the_same_answer(maria, settings, caplog):
+def test_a_mail_server_that_fails_gives_the_same_answer(maria, settings, caplog, closed_port):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = _closed_port()
+    settings.EMAIL_PORT = closed_port
     settings.EMAIL_TIMEOUT = 5
 
     response = ask_for_link("maria@exemplo.com.br")
@@ -303,44 +309,12 @@ def test_a_mail_server_that_fails_gives_the_same_answer(maria, settings, caplog)
     assert "/accounts/password/reset/" not in caplog.text
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
-    from aiosmtpd.controller import Controller
-
-    class Keep:
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append(envelope)
-            return "250 OK"
-
-    handler = Keep()
-    controller = Controller(handler, hostname="127.0.0.1", port=_closed_port())
-    controller.start()
-    try:
-        yield controller, handler.messages
-    finally:
-        controller.stop()
-
-
-def test_the_link_goes_out_through_a_real_smtp_server(maria, smtp_server, monkeypatch):
-    controller, received = smtp_server
-    monkeypatch.setenv("CLIENTELA_EMAIL_URL", f"smtp://127.0.0.1:{controller.port}")
-    backend, options = email_config()
-
-    with override_settings(EMAIL_BACKEND=backend, **options):
+def test_the_link_goes_out_through_a_real_smtp_server(maria, smtp_server):
+    with smtp_server.settings():
         response = ask_for_link("maria@exemplo.com.br", **{"accept-language": "pt-BR"})
 
     assert response.status_code == 302
-    [envelope] = received
+    [envelope] = smtp_server.received
     assert envelope.rcpt_tos == ["maria@exemplo.com.br"]
     message = message_from_bytes(envelope.content, policy=default_policy)
     assert message["Subject"] == "Escolha uma nova senha para o Clientela"

@@ -209,3 +209,57 @@ document.addEventListener("DOMContentLoaded", () => {
     followKind(form);
   }
 });
+
+// --- The language switch (login and password reset pages) reloads the page: what was
+// typed in the fields marked data-keep-on-language-switch (the username, never a password)
+// waits in sessionStorage, for this tab only, and comes back once, on the same page.
+const KEPT_ON_LANGUAGE_SWITCH = "clientela.kept-on-language-switch";
+
+document.addEventListener("submit", (event) => {
+  if (!event.target.matches || !event.target.matches("form[data-language-switch]")) {
+    return;
+  }
+  const values = {};
+  for (const input of document.querySelectorAll("input[data-keep-on-language-switch]")) {
+    if (input.value) {
+      values[input.name] = input.value;
+    }
+  }
+  try {
+    if (Object.keys(values).length) {
+      const kept = {path: window.location.pathname, values};
+      sessionStorage.setItem(KEPT_ON_LANGUAGE_SWITCH, JSON.stringify(kept));
+    }
+  } catch (error) {
+    // No storage (private mode, blocked): the page comes back empty, as without this file.
+  }
+});
+
+function restoreAfterLanguageSwitch() {
+  let kept = null;
+  try {
+    kept = JSON.parse(sessionStorage.getItem(KEPT_ON_LANGUAGE_SWITCH));
+    sessionStorage.removeItem(KEPT_ON_LANGUAGE_SWITCH);
+  } catch (error) {
+    return;
+  }
+  if (!kept || kept.path !== window.location.pathname || !kept.values) {
+    return;
+  }
+  let last = null;
+  for (const input of document.querySelectorAll("input[data-keep-on-language-switch]")) {
+    const value = kept.values[input.name];
+    if (typeof value === "string" && !input.value) {
+      input.value = value;
+      last = input;
+    }
+  }
+  // On to the next field still empty (the password).
+  const next = last && [...last.form.elements].find(
+    (field) => field.matches("input:not([type=hidden])") && !field.value);
+  if (next) {
+    next.focus();
+  }
+}
+
+document.addEventListener("DOMContentLoaded", restoreAfterLanguageSwitch);
