@@ -160,7 +160,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("CLIENTELA_TIME_ZONE", "America/Sao_Paulo")
-USE_THOUSAND_SEPARATOR = True
+# Off: with it every {{ number }} in a template is grouped, so ids and versions past 999
+# reach forms as "1.110" and post back as nothing. Numbers shown to people are grouped
+# where they are shown (|intcomma).
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
