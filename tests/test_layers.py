@@ -18,6 +18,7 @@ LAYERS = {
     "audit": 1,
     "accounts": 2,
     "parties": 3,
+    "activities": 4,
     "api": 80,
     "web": 90,
     "devdata": 90,

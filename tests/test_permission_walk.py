@@ -269,8 +269,8 @@ def test_anonymous_page_requests_keep_the_query_string_in_next(db):
     )
 
 
-def test_home_sends_crm_users_to_customers_and_others_to_their_profile(world):
-    expected = {"outsider": "/accounts/profile/", "agent_own": "/parties/customers/"}
+def test_home_sends_crm_users_to_their_agenda_and_others_to_their_profile(world):
+    expected = {"outsider": "/accounts/profile/", "agent_own": "/activities/agenda/"}
     for persona, target in expected.items():
         client = Client()
         client.force_login(world["users"][persona])

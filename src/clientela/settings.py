@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "clientela.accounts",
     "clientela.audit",
     "clientela.parties",
+    "clientela.activities",
     "clientela.devdata",
     "clientela.api",
     "clientela.web",

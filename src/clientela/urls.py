@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("clientela.web.urls")),
     path("accounts/", include("clientela.accounts.urls")),
     path("parties/", include("clientela.parties.urls")),
+    path("activities/", include("clientela.activities.urls")),
     path("api/v1/", include("clientela.api.urls")),
 ]
 

@@ -1,6 +1,8 @@
 import hashlib
 import secrets
+import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
@@ -129,6 +131,14 @@ class User(AbstractBaseUser):
     def can_use_crm(self) -> bool:
         """Access to the CRM: administrators always have it, others when an admin grants it."""
         return self.is_active and (self.is_admin or self.crm_access)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The user's time zone, else the installation's (CLIENTELA_TIME_ZONE)."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
     @property
     def effective_scope(self) -> str:

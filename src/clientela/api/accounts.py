@@ -147,7 +147,7 @@ class UserPatch(Schema):
     version: Version | None = None
 
 
-class MePatch(Schema):
+class _MePatch(Schema):
     """One's own contact details and preferences; read-only fields only unchanged."""
 
     model_config = _FORBID
@@ -167,6 +167,13 @@ class MePatch(Schema):
     is_active: not_null(bool) = None
     version: not_null(int) = None
 
+
+# The registered extra fields of GET /me are read-only here, accepted when unchanged.
+MePatch = create_model(
+    "MePatch",
+    __base__=_MePatch,
+    **{field.name: (field.type | None, Field(None)) for field in registries.me_fields},
+)
 
 UserList = list_schema("UserList", UserOut)
 UserConflict = conflict_schema("UserConflict", UserOut)
@@ -256,6 +263,8 @@ def update_me(request: HttpRequest, payload: MePatch):
     user = request.auth
     data = payload.model_dump(exclude_unset=True)
     current = user_json(user)
+    for field in registries.me_fields:
+        current[field.name] = field.resolve(user, request)
     refused = {}
     for name in [n for n in data if n not in services.USER_SELF_FIELDS]:
         if data.pop(name) != current.get(name):

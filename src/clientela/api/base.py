@@ -113,6 +113,14 @@ TAGS = [
         "name": "parties",
         "description": "Customers, suppliers and contact people, with search, trash and history.",
     },
+    {
+        "name": "activities",
+        "description": "The relationship log: contacts made and follow-ups to make.",
+    },
+    {
+        "name": "activity types and presets",
+        "description": "Types of activity (kept by administrators) and quick-entry presets.",
+    },
 ]
 
 

@@ -42,9 +42,18 @@ def _jsonable(value):
         return [_jsonable(v) for v in value]
     if hasattr(value, "pk"):
         return value.pk
-    if isinstance(value, datetime.date | datetime.datetime):
+    if isinstance(value, datetime.date | datetime.datetime | datetime.time):
         return value.isoformat()
     return value
+
+
+# How a shown date, date-time or time comes back from its ISO text (DateTimeField first:
+# it is not a DateField, but the order keeps that obvious).
+_PARSERS = [
+    (forms.DateTimeField, datetime.datetime.fromisoformat),
+    (forms.DateField, datetime.date.fromisoformat),
+    (forms.TimeField, datetime.time.fromisoformat),
+]
 
 
 class ShownValuesForm(forms.Form):
@@ -99,9 +108,17 @@ class ShownValuesForm(forms.Form):
             return None
         for name, value in values.items():
             bound = self.fields.get(name)
-            if isinstance(bound, forms.DateField) and isinstance(value, str):
+            parse = next(
+                (
+                    parser
+                    for kind, parser in _PARSERS
+                    if isinstance(bound, kind) and isinstance(value, str)
+                ),
+                None,
+            )
+            if parse is not None:
                 try:
-                    values[name] = datetime.date.fromisoformat(value)
+                    values[name] = parse(value)
                 except ValueError:
                     values[name] = None
         return values

@@ -25,6 +25,7 @@ from clientela.accounts.throttle import Limit, count_refusal, refusals_exhausted
 from clientela.audit.models import Action
 from clientela.audit.services import diff, record_change, snapshot
 from clientela.core.converters import parse_whole_number
+from clientela.core.errors import FieldErrors
 from clientela.core.text import clean_text
 from clientela.core.versioning import lock_current, save_new_version
 
@@ -90,32 +91,11 @@ def max_length(name: str) -> int | None:
     return Party._meta.get_field(name).max_length
 
 
-class Errors(dict):
-    """{field: [messages]} collected over a whole record, raised at once."""
-
-    def add(self, field: str, message) -> None:
-        messages = self.setdefault(field, [])
-        if str(message) not in messages:
-            messages.append(str(message))
-
-    def absorb(self, exc: ValidationError, field: str) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, messages in exc.message_dict.items():
-                for message in messages:
-                    self.add(name, message)
-        else:
-            for message in exc.messages:
-                self.add(field, message)
+class Errors(FieldErrors):
+    """FieldErrors whose text fields are limited by the Party columns' own lengths."""
 
     def text(self, data: dict, name: str, *, multiline: bool = False) -> str | None:
-        """data[name] cleaned by the text policy, or None (and an error) when refused."""
-        try:
-            return clean_text(
-                data[name], field=name, max_length=max_length(name), multiline=multiline
-            )
-        except ValidationError as exc:
-            self.absorb(exc, name)
-            return None
+        return super().text(data, name, max_length=max_length(name), multiline=multiline)
 
 
 def _clean_list(

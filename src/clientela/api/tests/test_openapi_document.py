@@ -12,7 +12,15 @@ from clientela.api.base import api
 
 from .openapi_conformance import Drift, check_response, openapi_document
 
-ERROR_SCHEMAS = {"Error", "Invalid", "Conflict", "PartyConflict", "UserConflict", "UnitConflict"}
+ERROR_SCHEMAS = {
+    "Error",
+    "Invalid",
+    "Conflict",
+    "PartyConflict",
+    "UserConflict",
+    "UnitConflict",
+    "ActivityConflict",
+}
 
 
 def operations():

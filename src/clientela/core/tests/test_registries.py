@@ -80,10 +80,27 @@ def test_top_bar_items_show_in_order_and_only_to_whom_they_are_for(
 
 
 def test_navigation_shows_only_what_the_user_may_open(admin, agent_own, outsider):
-    assert [e.key for e in registries.nav_for(agent_own)] == ["customers", "suppliers"]
+    assert [e.key for e in registries.nav_for(agent_own)] == [
+        "agenda",
+        "customers",
+        "suppliers",
+        "followups",
+        "calendar",
+    ]
     assert registries.nav_for(outsider) == []
-    assert [e.key for e in registries.nav_for(admin, settings=True)] == ["users", "units", "trash"]
-    assert registries.nav_for(agent_own, settings=True) == []
+    assert [e.key for e in registries.nav_for(admin, settings=True)] == [
+        "activity_types",
+        "presets",
+        "calendar_feed",
+        "users",
+        "units",
+        "trash",
+        "activity_trash",
+    ]
+    assert [e.key for e in registries.nav_for(agent_own, settings=True)] == [
+        "presets",
+        "calendar_feed",
+    ]
 
 
 def test_a_registered_me_field_is_in_the_schema_and_the_answer(temporary, api, agent_own):

@@ -263,3 +263,21 @@ function restoreAfterLanguageSwitch() {
 }
 
 document.addEventListener("DOMContentLoaded", restoreAfterLanguageSwitch);
+
+// --- "N" anywhere (outside a text field) opens the new follow-up form, like Alt+Shift+N
+// (the link's accesskey). Documented in the README's keyboard section.
+
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "n" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) {
+    return;
+  }
+  const target = event.target;
+  if (target.closest && target.closest("input, textarea, select, [contenteditable], dialog[open]")) {
+    return;
+  }
+  const link = document.querySelector("a.new-followup");
+  if (link) {
+    event.preventDefault();
+    link.click();
+  }
+});
