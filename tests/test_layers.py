@@ -24,7 +24,7 @@ LAYERS = {
     "devdata": 90,
 }
 # Modules of the package itself, above every app.
-TOP = {"cli", "worker", "settings", "settings_test", "urls", "wsgi"}
+TOP = {"cli", "worker", "settings", "settings_test", "urls", "wsgi", "formats"}
 
 
 def app_of(module: str) -> str | None:

@@ -165,6 +165,7 @@ TIME_ZONE = env_str("CLIENTELA_TIME_ZONE", "America/Sao_Paulo")
 # reach forms as "1.110" and post back as nothing. Numbers shown to people are grouped
 # where they are shown (|intcomma).
 USE_THOUSAND_SEPARATOR = False
+FORMAT_MODULE_PATH = ["clientela.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -4,13 +4,19 @@ A new page joins every check by adding a row: a name and its address, where `{pa
 `{contact}`, `{user}` and `{unit}` stand for the records that `world()` makes.
 """
 
+import datetime
+
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from clientela.accounts.models import Role, Unit
 from clientela.accounts.services import password_reset_tokens
 from clientela.accounts.tokens import token_create
+from clientela.activities import catalogue, feeds
+from clientela.activities import services as activity_services
+from clientela.activities.models import ActivityType
 from clientela.parties import services
 from conftest import make_party, make_user
 
@@ -40,6 +46,22 @@ ADMIN_PAGES = [
     ("party form new", "/parties/new/"),
     ("party form edit", "/parties/{party}/edit/"),
     ("not found", "/parties/987654/"),
+    ("agenda", "/activities/agenda/"),
+    ("follow-ups", "/activities/?unit_id=all"),
+    ("new follow-up", "/activities/new/"),
+    ("follow-up", "/activities/{activity}/"),
+    ("follow-up form", "/activities/{activity}/edit/"),
+    ("party relationship", "/activities/party/{party}/"),
+    ("calendar month", "/activities/calendar/?view=month"),
+    ("calendar week", "/activities/calendar/?view=week"),
+    ("calendar day", "/activities/calendar/?view=day"),
+    ("calendar timeline", "/activities/calendar/?view=timeline"),
+    ("activity types", "/activities/types/"),
+    ("activity type form", "/activities/types/{activity_type}/"),
+    ("presets", "/activities/presets/"),
+    ("preset form", "/activities/presets/new/"),
+    ("follow-ups trash", "/activities/trash/"),
+    ("calendar address", "/activities/calendar-feed/"),
 ]
 NOT_FOUND = {"not found"}  # pages answered with 404 on purpose
 
@@ -88,6 +110,7 @@ def world():
     gone = make_party(owner=admin, unit=matriz, name="Cliente na Lixeira", tax_id="52998224725")
     services.party_trash(actor=admin, party=gone)
     token_create(user=admin, name="Planilha de cobrança")
+    activity = _activities(admin, company, matriz)
     uidb64 = urlsafe_base64_encode(force_bytes(agent.pk))
     reset_link = reverse(
         "accounts:password_reset_confirm",
@@ -99,8 +122,49 @@ def world():
         "user": agent.pk,
         "unit": matriz.pk,
         "reset_link": reset_link,
+        "activity": activity.pk,
+        "activity_type": ActivityType.objects.get(slug="call").pk,
     }
     return admin, ids
+
+
+def _activities(admin, party, unit):
+    """A follow-up due today, one done, one overdue; a shared preset; the calendar address."""
+    now = timezone.now()
+    open_one = activity_services.activity_create(
+        actor=admin,
+        data={
+            "party_id": party.pk,
+            "type": "call",
+            "description": "Ligar para confirmar o pedido de pães de queijo",
+            "complaint": "Entrega atrasou na semana passada",
+            "internal_note": "Cliente exigente: confirmar por escrito",
+            "due_at": now + datetime.timedelta(hours=2),
+            "reminders": [{"channel": "email", "minutes_before": 30}],
+        },
+        default_unit_id=unit.pk,
+    )
+    activity_services.activity_create(
+        actor=admin,
+        data={"party_id": party.pk, "type": "visit", "description": "Visita de pós-venda"},
+        default_unit_id=unit.pk,
+    )
+    activity_services.activity_create(
+        actor=admin,
+        data={
+            "party_id": party.pk,
+            "type": "whatsapp",
+            "contacted_at": now - datetime.timedelta(days=3),
+            "due_at": now - datetime.timedelta(days=1),
+            "all_day": True,
+        },
+        default_unit_id=unit.pk,
+    )
+    catalogue.preset_create(
+        actor=admin, data={"name": "Retorno em 2 dias", "type": "call", "due_in_days": 2}
+    )
+    feeds.feed_rotate(admin)
+    return open_one
 
 
 def visit(browsing, page, name, url, ids):

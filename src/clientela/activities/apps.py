@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +10,14 @@ def offer_returns_after_login(sender, request, user, **kwargs):
 
     if request is not None and hasattr(request, "session"):
         request.session[LOGIN_PROMPT_KEY] = True
+
+
+def seed_types_after_migrate(using, apps=None, **kwargs):
+    """A flush (as between browser tests) empties the table the migration filled."""
+    from .defaults import seed_default_types
+    from .models import ActivityType
+
+    seed_default_types(ActivityType, using)
 
 
 class ActivitiesConfig(AppConfig):
@@ -66,6 +75,7 @@ class ActivitiesConfig(AppConfig):
             ("calendar_feed", _("Calendar address"), "activities:feed_page", 720),
         ):
             navigation.register(NavEntry(key, label, url_name, order, uses_crm, settings=True))
+        post_migrate.connect(seed_types_after_migrate, sender=self)
         user_logged_in.connect(offer_returns_after_login, dispatch_uid="activities-login-prompt")
         topbar.register(TopbarItem("new_followup", "activities/_topbar_new.html", 150, uses_crm))
         tab_registry("party").register(

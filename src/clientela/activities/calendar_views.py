@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format, get_format
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -51,14 +50,8 @@ _TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 
 
 def first_weekday() -> int:
-    """The day weeks start on in the active language (0 = Sunday, 1 = Monday).
-
-    Django's pt_BR formats say Sunday; Clientela's Portuguese weeks start on Monday, as
-    the business calendars of its users do. (Once a FORMAT_MODULE_PATH module sets
-    FIRST_DAY_OF_WEEK for pt_BR, get_format alone answers and the first branch can go.)
-    """
-    if (get_language() or "").lower().startswith("pt"):
-        return MONDAY
+    """The day weeks start on in the active language (0 = Sunday, 1 = Monday): Monday in
+    Portuguese (clientela.formats), Sunday in English."""
     return int(get_format("FIRST_DAY_OF_WEEK"))
 
 
@@ -106,13 +99,14 @@ class CalendarQuery:
             "by": self.by,
             "assignee": self.assignee,
             "unit": self.unit.pk if self.unit else None,
-            "include_done": "1" if self.include_done and self.by == "due" else None,
-            "span": self.span if self.view == "timeline" else None,
+            "include_done": "1" if self.include_done else None,
+            "span": self.span,
         }
         params.update(changes)
-        if params.get("view") == "timeline" and not params.get("span"):
-            params["span"] = self.span
-        if params.get("view") != "timeline":
+        # Each only where it means something.
+        if params["by"] != "due":
+            params["include_done"] = None
+        if params["view"] != "timeline":
             params["span"] = None
         return {key: value for key, value in params.items() if value is not None}
 
@@ -215,6 +209,15 @@ class Day:
     @property
     def more(self) -> int:
         return max(0, len(self.whole_day) + len(self.timed) - MONTH_CELL_ITEMS)
+
+    @property
+    def whole_day_shown(self) -> list[Entry]:
+        """The week's row of whole-day ones: as many as an hour's slot."""
+        return self.whole_day[:SLOT_ITEMS]
+
+    @property
+    def whole_day_more(self) -> int:
+        return max(0, len(self.whole_day) - SLOT_ITEMS)
 
 
 @dataclass
@@ -478,7 +481,7 @@ def _new_due(activity: Activity, day: datetime.date, wall: datetime.time | None)
     if activity.all_day:
         return services.start_of_day(day, zone)
     if wall is None:
-        wall = timezone.localtime(activity.due_at, zone).time().replace(second=0, microsecond=0)
+        wall = timezone.localtime(activity.due_at, zone).time()
     # Through UTC and back: a wall time inside a DST gap comes out as the next real one.
     moment = datetime.datetime.combine(day, wall).replace(tzinfo=zone)
     return moment.astimezone(datetime.UTC).astimezone(zone)

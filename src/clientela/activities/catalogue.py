@@ -258,7 +258,8 @@ def _preset_history(preset: Preset) -> dict:
     return values
 
 
-def _may_change(actor: User, preset: Preset) -> None:
+def require_preset_change(actor: User, preset: Preset) -> None:
+    """A shared preset is for administrators to change; one's own, for oneself."""
     if preset.shared and not is_admin(actor):
         raise PermissionDenied(_("Only administrators change the presets for everyone."))
     if not preset.shared and preset.owner_id != actor.pk:
@@ -287,8 +288,8 @@ def preset_create(*, actor: User, data: dict) -> Preset:
 
 @transaction.atomic
 def preset_update(*, actor: User, preset: Preset, data: dict, version: int | None = None) -> Preset:
-    _may_change(actor, preset)
     current = lock_current(preset, version)
+    require_preset_change(actor, current)
     before = _preset_history(current)
     _apply_preset(current, data, actor, FieldErrors())
     changes = diff(before, _preset_history(current))

@@ -107,7 +107,7 @@ def type_edit(request, pk: int | None = None):
 def may_change(user: User, preset: Preset) -> bool:
     """Whether the preset's edit page is open to the user (the rule is the service's)."""
     try:
-        catalogue._may_change(user, preset)
+        catalogue.require_preset_change(user, preset)
     except PermissionDenied:
         return False
     return True

@@ -108,15 +108,6 @@ class ActivityForm(ShownValuesForm):
         self.fields["assignee_id"].choices = assignee_choices
         if len(assignee_choices) == 1:
             self.fields["assignee_id"].disabled = True
-        for row in range(1, REMINDER_ROWS + 1):
-            self.fields[f"reminder_channel_{row}"] = forms.ChoiceField(
-                label=_("Reminder %(n)d") % {"n": row},
-                required=False,
-                choices=[("", _("none"))] + list(Channel.choices),
-            )
-            self.fields[f"reminder_minutes_{row}"] = forms.TypedChoiceField(
-                label=_("When"), required=False, coerce=int, choices=LEAD_TIMES, empty_value=0
-            )
 
     def reminder_rows(self):
         return [
@@ -194,6 +185,19 @@ class ActivityForm(ShownValuesForm):
         if any(name.startswith("reminder_") for name in touched):
             result["reminders"] = data["reminders"]
         return result
+
+
+# The reminder rows, declared with the form's other fields (so the shown values and the
+# kept choices of ShownValuesForm cover them too).
+for _row in range(1, REMINDER_ROWS + 1):
+    ActivityForm.base_fields[f"reminder_channel_{_row}"] = forms.ChoiceField(
+        label=_("Reminder %(n)d") % {"n": _row},
+        required=False,
+        choices=[("", _("none")), *Channel.choices],
+    )
+    ActivityForm.base_fields[f"reminder_minutes_{_row}"] = forms.TypedChoiceField(
+        label=_("When"), required=False, coerce=int, choices=LEAD_TIMES, empty_value=0
+    )
 
 
 def activity_initial(activity: Activity) -> dict:

@@ -266,6 +266,8 @@ def _form_context(request, form, *, activity=None, party=None, conflict=None):
         "conflict": conflict,
         "presets": catalogue.presets_for(user).filter(is_active=True).select_related("type"),
         "party_matches": getattr(form, "party_matches", None),
+        # Back to where the form was opened from (the calendar, a list) after saving.
+        "next_url": _safe_next(request, ""),
         "nav_active": "followups",
         "cancel_url": _safe_next(
             request,

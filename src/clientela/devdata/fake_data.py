@@ -26,6 +26,15 @@ class Weighted:
         self.cumulative = list(itertools.accumulate(weight for _item, weight in pairs))
         self.total = self.cumulative[-1]
 
+    @classmethod
+    def of(cls, items, weights) -> "Weighted":
+        """From two parallel sequences: no list of pairs for a large population."""
+        chooser = cls.__new__(cls)
+        chooser.items = items
+        chooser.cumulative = list(itertools.accumulate(weights))
+        chooser.total = chooser.cumulative[-1]
+        return chooser
+
     def pick(self, rng: random.Random):
         return self.items[bisect.bisect_right(self.cumulative, rng.random() * self.total)]
 
@@ -578,3 +587,117 @@ class PartyFaker:
         )
         person["tags"] = []
         return person
+
+
+# --- the relationship log -----------------------------------------------------------------
+
+# How often each default type is used (activities.defaults): calls and WhatsApp far ahead.
+# Suppliers are more often written to and met than called about after-sales.
+# fmt: off
+CUSTOMER_TYPE_WEIGHTS = {
+    "call": 30, "whatsapp": 30, "email": 12, "visit": 7, "after-sales": 6,
+    "technical-assistance": 5, "meeting": 4, "analysis": 3, "other": 3,
+}
+SUPPLIER_TYPE_WEIGHTS = {
+    "call": 25, "email": 25, "whatsapp": 22, "meeting": 8, "analysis": 6, "visit": 5,
+    "other": 6, "technical-assistance": 2, "after-sales": 1,
+}
+OTHER_TYPE_WEIGHT = 2  # a type an administrator added
+ITEMS = [
+    "ar-condicionado", "notebook", "impressora", "roteador", "material de escritório",
+    "peças de reposição", "plano de internet", "manutenção mensal", "uniformes", "cartuchos",
+    "câmeras de segurança", "nobreak",
+]
+DESCRIPTIONS = {
+    "call": [
+        "Ligou pedindo orçamento de {item}.", "Retorno sobre a proposta enviada.",
+        "Não atendeu; deixei recado.", "Confirmou o pedido por telefone.",
+        "Ligação de cobrança do boleto vencido.", "Perguntou sobre o prazo de entrega.",
+        "Apresentei a nova tabela de preços.", "Quer agendar uma visita técnica.",
+    ],
+    "whatsapp": [
+        "Enviou foto do {item} com defeito.", "Mandei o catálogo atualizado.",
+        "Pediu a segunda via do boleto.", "Confirmou o horário da visita.",
+        "Perguntou se há {item} em estoque.", "Enviei a chave PIX para o pagamento.",
+        "Pediu desconto para pagamento à vista.", "Áudio pedindo retorno urgente.",
+    ],
+    "email": [
+        "Enviada a proposta comercial nº {n}.", "Recebido pedido de compra por e-mail.",
+        "Encaminhei a nota fiscal e o boleto.", "Pediu cotação de {item}.",
+        "Enviado o contrato para assinatura.", "Reenviei a segunda via da nota fiscal.",
+    ],
+    "visit": [
+        "Visita para apresentar {item}.", "Visita técnica para levantamento no local.",
+        "Entrega de amostras na loja.", "Visita de relacionamento; cliente satisfeito.",
+        "Medição do local para o orçamento.",
+    ],
+    "meeting": [
+        "Reunião de alinhamento do contrato.", "Apresentação da proposta à diretoria.",
+        "Negociação do reajuste anual.", "Videochamada com o financeiro.",
+    ],
+    "analysis": [
+        "Análise de crédito para novo pedido.", "Conferência do histórico de compras.",
+        "Análise do contrato antes da renovação.", "Levantamento de débitos em aberto.",
+    ],
+    "after-sales": [
+        "Pesquisa de satisfação após a entrega.", "Conferir se a instalação ficou boa.",
+        "Elogiou o atendimento da equipe.", "Verificar se o {item} chegou sem avarias.",
+    ],
+    "technical-assistance": [
+        "{item} não liga; chamado aberto.", "Troca de peça em garantia.",
+        "Manutenção preventiva do {item}.", "Relata barulho no {item}.",
+        "Configuração do sistema no local.",
+    ],
+    "other": [
+        "Atualização do cadastro.", "Mudou de endereço.", "Envio de brinde de fim de ano.",
+        "Anotação geral.",
+    ],
+}
+OUTCOMES = [
+    "Resolvido.", "Aprovou o orçamento.", "Pedido fechado.", "Sem interesse no momento.",
+    "Pagamento confirmado.", "Aguardando retorno do cliente.", "Não atendeu; tentar de novo.",
+    "Visita realizada.", "Enviado por e-mail.", "Vai pensar e retorna na semana que vem.",
+]
+CANCEL_REASONS = [
+    "Cliente desistiu.", "Remarcado por telefone.", "Duplicado.", "Resolvido por outro colega.",
+]
+COMPLAINTS = [
+    "Produto chegou com defeito.", "Atraso na entrega.", "Cobrança em duplicidade.",
+    "Atendimento demorado.", "Técnico não compareceu no horário.",
+]
+INTERNAL_NOTES = [
+    "Sensível a preço.", "Falar com o financeiro, não com o comprador.",
+    "Histórico de atraso nos pagamentos.", "Pode indicar outros clientes.",
+]
+# fmt: on
+COMPLAINT_TYPES = {"call", "whatsapp", "after-sales", "technical-assistance"}
+
+
+class ActivityFaker:
+    """The Portuguese texts of synthetic activities, drawn from the caller's generator
+    (so that one seed gives the same activities)."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+
+    def description(self, type_slug: str) -> str:
+        rng = self.rng
+        phrase = rng.choice(DESCRIPTIONS.get(type_slug) or DESCRIPTIONS["other"])
+        if "{" not in phrase:
+            return phrase
+        text = phrase.format(item=rng.choice(ITEMS), n=rng.randint(100, 9999))
+        return text[0].upper() + text[1:]
+
+    def complaint(self, type_slug: str) -> str:
+        if type_slug in COMPLAINT_TYPES and self.rng.random() < 0.05:
+            return self.rng.choice(COMPLAINTS)
+        return ""
+
+    def internal_note(self) -> str:
+        return self.rng.choice(INTERNAL_NOTES) if self.rng.random() < 0.03 else ""
+
+    def outcome(self) -> str:
+        return self.rng.choice(OUTCOMES)
+
+    def cancel_reason(self) -> str:
+        return self.rng.choice(CANCEL_REASONS)

@@ -1,27 +1,10 @@
 from django.db import migrations
 
-# slug, English, Portuguese, colour, icon: what a small service business logs most.
-DEFAULT_TYPES = [
-    ("call", "Phone call", "Ligação", "#1d4ed8", "phone"),
-    ("visit", "Visit", "Visita", "#047857", "visit"),
-    ("email", "E-mail", "E-mail", "#7c3aed", "mail"),
-    ("meeting", "Meeting", "Reunião", "#b45309", "meeting"),
-    ("whatsapp", "WhatsApp", "WhatsApp", "#15803d", "chat"),
-    ("analysis", "Analysis", "Análise", "#0e7490", "search"),
-    ("after-sales", "After-sales", "Pós-venda", "#be185d", "handshake"),
-    ("technical-assistance", "Technical assistance", "Assistência técnica", "#b91c1c", "wrench"),
-    ("other", "Other", "Outro", "#4b5563", "dot"),
-]
+from clientela.activities.defaults import seed_default_types
 
 
 def seed_types(apps, schema_editor):
-    ActivityType = apps.get_model("activities", "ActivityType")
-    if ActivityType.objects.using(schema_editor.connection.alias).exists():
-        return
-    ActivityType.objects.using(schema_editor.connection.alias).bulk_create(
-        ActivityType(slug=slug, name=name, name_pt_br=pt, color=color, icon=icon, order=i * 10)
-        for i, (slug, name, pt, color, icon) in enumerate(DEFAULT_TYPES, start=1)
-    )
+    seed_default_types(apps.get_model("activities", "ActivityType"), schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from clientela.activities import quickadd
 from clientela.activities.quickadd import TYPE_SLUGS, parse
@@ -334,7 +335,9 @@ def test_hours_from_now_are_real_hours_across_a_dst_change():
 
 def test_it_says_what_it_could_not_read():
     def problems(phrase):
-        return parse(phrase, now=NOW, language="en").problems
+        # The sentences come in the active language (the request's): English here.
+        with translation.override("en"):
+            return parse(phrase, now=NOW, language="en").problems
 
     assert problems("call ACME xyz") == ["No date understood in “call ACME xyz”."]
     assert problems("ligar 31/02") == [
