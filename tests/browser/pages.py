@@ -43,6 +43,7 @@ ADMIN_PAGES = [
     ("party", "/parties/{party}/"),
     ("contact person", "/parties/{contact}/"),
     ("party history", "/parties/{party}/history/"),
+    ("party timeline", "/parties/{party}/timeline/"),
     ("party form new", "/parties/new/"),
     ("party form edit", "/parties/{party}/edit/"),
     ("not found", "/parties/987654/"),

@@ -68,7 +68,7 @@ def test_a_user_who_forgot_the_password_gets_in_through_the_emailed_link(browsin
 
     page.get_by_role("link", name="Log in").click()
     browsing.login(page, "maria", NEW_PASSWORD)
-    expect(page.locator("h1")).to_have_text("Customers")
+    expect(page.locator("h1")).to_have_text("My agenda")  # the start page
 
 
 def test_the_reset_pages_in_portuguese(browsing):

@@ -74,6 +74,10 @@ class Filters:
     contacted_from: datetime.date | None = None
     contacted_to: datetime.date | None = None
     q: str = ""
+    party_role: str | None = None  # "customers" or "suppliers"
+
+
+PARTY_ROLES = ("customers", "suppliers")
 
 
 def filtered_activities(user: User, filters: Filters, *, now: datetime.datetime | None = None):
@@ -88,6 +92,13 @@ def filtered_activities(user: User, filters: Filters, *, now: datetime.datetime 
         queryset = queryset.filter(type__slug=filters.type)
     if filters.unit_id:
         queryset = queryset.filter(unit_id=filters.unit_id)
+    if filters.party_role:
+        if filters.party_role not in PARTY_ROLES:
+            raise ValidationError(
+                {"party_role": [_("Choose one of: %(c)s.") % {"c": ", ".join(PARTY_ROLES)}]}
+            )
+        role = "is_supplier" if filters.party_role == "suppliers" else "is_customer"
+        queryset = queryset.filter(**{f"party__{role}": True})
     if filters.status:
         if filters.status not in STATUS_FILTERS:
             raise ValidationError(
@@ -164,6 +175,7 @@ def parse_filters(params, user: User) -> Filters:
         contacted_from=day("contacted_from"),
         contacted_to=day("contacted_to"),
         q=(params.get("q") or ""),
+        party_role=(params.get("party_role") or "").strip()[:20] or None,
     )
     if errors:
         raise ValidationError(errors)
@@ -173,6 +185,7 @@ def parse_filters(params, user: User) -> Filters:
 # --- the agenda ------------------------------------------------------------------------
 
 AGENDA_ROWS = 50
+TASK_ROWS = 10
 
 
 @dataclass
@@ -183,6 +196,8 @@ class Agenda:
     overdue_count: int | None
     today_count: int | None
     week_count: int | None
+    later: list
+    later_count: int | None
 
 
 def _limited_count(queryset, cap: int = 1000) -> int | None:
@@ -191,7 +206,8 @@ def _limited_count(queryset, cap: int = 1000) -> int | None:
 
 
 def agenda(user: User, *, now: datetime.datetime | None = None) -> Agenda:
-    """The user's own open follow-ups: overdue, today, the next 7 days (6 queries)."""
+    """The user's own open follow-ups: overdue, today, the next 7 days, and the tasks
+    after those (8 queries)."""
     now = now or timezone.now()
     zone = user.zone
     from .services import start_of_day
@@ -215,6 +231,7 @@ def agenda(user: User, *, now: datetime.datetime | None = None) -> Agenda:
         all_day=False, due_at__lt=now
     )
     week = mine.filter(due_at__gte=start_tomorrow, due_at__lt=week_end)
+    later = mine.filter(due_at__gte=week_end)
     return Agenda(
         overdue=list(overdue[:AGENDA_ROWS]),
         today=list(due_today[:AGENDA_ROWS]),
@@ -222,6 +239,8 @@ def agenda(user: User, *, now: datetime.datetime | None = None) -> Agenda:
         overdue_count=_limited_count(overdue),
         today_count=_limited_count(due_today),
         week_count=_limited_count(week),
+        later=list(later[:TASK_ROWS]),
+        later_count=_limited_count(later),
     )
 
 

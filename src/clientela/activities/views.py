@@ -68,10 +68,16 @@ def agenda(request):
             "due_now": due_now,
             "today": timezone.localdate(),
             "nav_active": "agenda",
-            "overdue_url": f"{reverse('activities:list')}?status=overdue&assignee_id=me",
+            "overdue_url": f"{reverse('activities:list')}?"
+            + urlencode({"status": "overdue", "assignee_id": "me", "unit_id": "all"}),
             "today_url": f"{reverse('activities:list')}?"
             + urlencode(
-                {"status": "open", "assignee_id": "me", "due_to": timezone.localdate().isoformat()}
+                {
+                    "status": "open",
+                    "assignee_id": "me",
+                    "unit_id": "all",
+                    "due_to": timezone.localdate().isoformat(),
+                }
             ),
         },
     )

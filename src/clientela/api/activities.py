@@ -17,9 +17,7 @@ from clientela.activities import catalogue, feeds, selectors, services
 from clientela.activities.models import ICONS, Activity, ActivityType, Preset
 from clientela.audit.services import history_of
 from clientela.core.pagination import clean_limit, paginate
-from clientela.core.registries import timeline_for
 from clientela.core.text import MAX_QUERY_LENGTH
-from clientela.parties import selectors as party_selectors
 
 from .base import (
     CONFLICT_SERIALIZERS,
@@ -31,6 +29,7 @@ from .base import (
     RecordId,
     Version,
     answers,
+    bounded_format,
     check_patch,
     conflict_schema,
     crm_user,
@@ -266,12 +265,7 @@ SortLiteral = Literal[
 StatusFilter = Literal["open", "done", "cancelled", "overdue"]
 
 
-def _bounded(kind: str, length: int):
-    """A date or date-time parameter, documented with its greatest length."""
-    return WithJsonSchema({"type": "string", "format": kind, "maxLength": length})
-
-
-Day = Annotated[datetime.date, _bounded("date", 10)]
+Day = Annotated[datetime.date, bounded_format("date", 10)]
 
 
 class ActivityFilters(Schema):
@@ -288,6 +282,9 @@ class ActivityFilters(Schema):
         "",
         max_length=MAX_QUERY_LENGTH,
         description="Words of the party's name (as the registry's search) or the description.",
+    )
+    party_role: Literal["customers", "suppliers"] = Field(
+        None, description="Only activities with customers, or only with suppliers."
     )
     sort: SortLiteral = Field(
         "-contacted_at",
@@ -322,6 +319,7 @@ class BulkFilter(Schema):
     contacted_from: datetime.date | None = None
     contacted_to: datetime.date | None = None
     q: Annotated[str, Field(max_length=MAX_QUERY_LENGTH)] = ""
+    party_role: Literal["customers", "suppliers"] | None = None
 
 
 class BulkIn(Schema):
@@ -520,51 +518,6 @@ def complete_activity(
 def activity_history(request: HttpRequest, activity_id: RecordId, limit: int = HISTORY_LIMIT):
     activity = _fetch(request, activity_id)
     return {"items": list(history_of(activity)[: clean_limit(limit, default=100)])}
-
-
-# --- the party's timeline ----------------------------------------------------------------
-
-
-class TimelineItem(Output):
-    at: datetime.datetime
-    kind: str = Field(description="What it is: activity, change, and later sale, payment, call…")
-    title: str
-    url: str
-    object_id: int | None
-
-
-class TimelineOut(Output):
-    items: list[TimelineItem]
-    next_before: datetime.datetime | None = Field(
-        description="Pass as `before` for older events; null when there are none."
-    )
-
-
-BEFORE = Query(None, description="Only events before this instant (`next_before`).")
-Instant = Annotated[AwareDatetime, _bounded("date-time", 40)]
-
-
-@router.get(
-    "/parties/{party_id}/timeline",
-    response=answers({200: TimelineOut}, record=True),
-    summary="A party's timeline",
-    description="Everything that happened with the party, newest first, from every module.",
-    tags=["parties"],
-)
-def party_timeline(
-    request: HttpRequest,
-    party_id: RecordId,
-    limit: int = HISTORY_LIMIT,
-    before: Instant = BEFORE,
-):
-    party = party_selectors.visible_party(crm_user(request), party_id)
-    size = clean_limit(limit, default=50)
-    events = timeline_for("party", party, request.auth, limit=size + 1, before=before)
-    items = [vars(event) for event in events[:size]]
-    return {
-        "items": items,
-        "next_before": events[size - 1].at if len(events) > size else None,
-    }
 
 
 # --- types and presets ---------------------------------------------------------------------

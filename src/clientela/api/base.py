@@ -87,6 +87,12 @@ CREATED = {
 }
 
 
+def bounded_format(kind: str, length: int):
+    """A date ("date") or date-time ("date-time") parameter, documented with its greatest
+    length, as every text parameter is."""
+    return WithJsonSchema({"type": "string", "format": kind, "maxLength": length})
+
+
 def shown(annotation) -> Any:
     """An answer's field: documented as `annotation`, but not checked on the way out, so a
     row saved before a rule existed is still shown (the tests check every answer against

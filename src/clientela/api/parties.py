@@ -12,6 +12,7 @@ from clientela.accounts.units import default_unit_id
 from clientela.audit.models import Action
 from clientela.audit.services import history_of
 from clientela.core.pagination import MAX_LIMIT, clean_limit, paginate
+from clientela.core.registries import timeline_for
 from clientela.core.text import MAX_QUERY_LENGTH
 from clientela.parties import selectors, services
 from clientela.parties.models import Party
@@ -30,6 +31,7 @@ from .base import (
     RecordId,
     Version,
     answers,
+    bounded_format,
     check_patch,
     conflict_schema,
     crm_user,
@@ -428,3 +430,47 @@ def party_contacts(
     )
     selectors.mark_hidden_employers(request.auth, page.items)
     return page_body(page)
+
+
+# --- the party's timeline ----------------------------------------------------------------
+
+
+class TimelineItem(Output):
+    at: datetime.datetime
+    kind: str = Field(description="What it is: activity, change, and later sale, payment, call…")
+    title: str
+    url: str
+    object_id: int | None
+
+
+class TimelineOut(Output):
+    items: list[TimelineItem]
+    next_before: datetime.datetime | None = Field(
+        description="Pass as `before` for older events; null when there are none."
+    )
+
+
+BEFORE = Query(None, description="Only events before this instant (`next_before`).")
+Instant = Annotated[AwareDatetime, bounded_format("date-time", 40)]
+
+
+@router.get(
+    "/parties/{party_id}/timeline",
+    response=answers({200: TimelineOut}, record=True),
+    summary="A party's timeline",
+    description="Everything that happened with the party, newest first, from every module.",
+)
+def party_timeline(
+    request: HttpRequest,
+    party_id: RecordId,
+    limit: int = HISTORY_LIMIT,
+    before: Instant = BEFORE,
+):
+    party = selectors.visible_party(crm_user(request), party_id)
+    size = clean_limit(limit, default=50)
+    events = timeline_for("party", party, request.auth, limit=size + 1, before=before)
+    items = [vars(event) for event in events[:size]]
+    return {
+        "items": items,
+        "next_before": events[size - 1].at if len(events) > size else None,
+    }

@@ -44,6 +44,7 @@ class PartiesConfig(AppConfig):
         topbar.register(TopbarItem("search", "parties/_topbar_search.html", 100, uses_crm))
         tabs = tab_registry("party")
         tabs.register(Tab("general", _("General"), "parties:detail", 100))
+        tabs.register(Tab("timeline", _("Timeline"), "parties:timeline", 800))
         tabs.register(Tab("history", _("Changes"), "parties:history", 900))
         timeline_registry("party").register(TimelineSource("changes", history_events, 900))
         post_migrate.connect(repair_search_index, sender=self)

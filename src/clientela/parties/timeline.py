@@ -1,4 +1,6 @@
-"""The party's own contribution to its timeline: when it was registered and changed.
+"""The party's own contribution to its timeline: when it was registered, trashed, restored.
+
+Field changes are not the timeline's business: they are on the Changes tab.
 
 Other apps (the relationship log, documents, payments, calls…) register their own
 sources in their AppConfig.ready(); see clientela.core.registries.timeline_for.
@@ -15,14 +17,12 @@ from .models import Party
 
 TITLES = {
     Action.CREATE: gettext_lazy("Registered by %(actor)s"),
-    Action.UPDATE: gettext_lazy("Changed by %(actor)s"),
     Action.DELETE: gettext_lazy("Moved to the trash by %(actor)s"),
     Action.RESTORE: gettext_lazy("Restored by %(actor)s"),
 }
 # The same without a person: done by the system (an import, a command).
 TITLES_AUTOMATIC = {
     Action.CREATE: gettext_lazy("Registered automatically"),
-    Action.UPDATE: gettext_lazy("Changed automatically"),
     Action.DELETE: gettext_lazy("Moved to the trash automatically"),
     Action.RESTORE: gettext_lazy("Restored automatically"),
 }

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<id:pk>/edit/", views.party_edit, name="edit"),
     path("<id:pk>/delete/", views.party_delete, name="delete"),
     path("<id:pk>/history/", views.party_history, name="history"),
+    path("<id:pk>/timeline/", views.party_timeline, name="timeline"),
     path("trash/", views.trash, name="trash"),
     path("trash/<id:pk>/restore/", views.trash_restore, name="restore"),
     path("trash/<id:pk>/purge/", views.trash_purge, name="purge"),

@@ -1,5 +1,7 @@
 """Pages of the customer and supplier registry: validate, fetch in scope, call a service, render."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -17,7 +19,7 @@ from clientela.core.converters import parse_record_id
 from clientela.core.errors import EditConflict
 from clientela.core.forms import add_service_errors, keep_input_after_conflict
 from clientela.core.pagination import DEFAULT_LIMIT, Page, capped_count, paginate
-from clientela.core.registries import tabs_for
+from clientela.core.registries import tabs_for, timeline_for
 from clientela.core.versioning import parse_version
 
 from . import selectors, services
@@ -369,6 +371,35 @@ def party_history(request, pk: int):
         tab="history",
         template="parties/history.html",
         context={"records": describe_history(records, request.user)},
+    )
+
+
+TIMELINE_PAGE_SIZE = 50
+
+
+def party_timeline(request, pk: int):
+    """Everything that happened with the party, newest first, from every app's source."""
+    party = selectors.visible_party(request.user, pk)
+    before = None
+    raw = request.GET.get("before") or ""
+    if raw:
+        try:
+            before = datetime.datetime.fromisoformat(raw)
+            if before.tzinfo is None:
+                before = None
+        except (ValueError, OverflowError):
+            before = None
+    events = timeline_for("party", party, request.user, limit=TIMELINE_PAGE_SIZE + 1, before=before)
+    older = events[TIMELINE_PAGE_SIZE - 1].at if len(events) > TIMELINE_PAGE_SIZE else None
+    return render_party_tab(
+        request,
+        party,
+        tab="timeline",
+        template="parties/timeline.html",
+        context={
+            "events": events[:TIMELINE_PAGE_SIZE],
+            "older": older.isoformat() if older else None,
+        },
     )
 
 

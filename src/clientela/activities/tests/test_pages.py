@@ -239,3 +239,40 @@ def test_the_trash_restores(login, manager, admin, party_matriz, now):
     assert client.get(reverse("activities:trash")).context["page"].items
     client.post(reverse("activities:restore", args=[activity.pk]))
     assert not Activity.objects.get().in_trash
+
+
+def test_suppliers_follow_ups_are_first_class(login, manager, unit_matriz, now):
+    from conftest import make_party
+
+    supplier = make_party(owner=manager, unit=unit_matriz, name="Moinho Farinha Boa",
+                          is_customer=False, is_supplier=True)
+    customer = make_party(owner=manager, unit=unit_matriz, name="Cliente Fiel")
+    _new(manager, supplier, due_at=now + datetime.timedelta(days=1))
+    _new(manager, customer, due_at=now + datetime.timedelta(days=1))
+    client = login(manager)
+
+    page = client.get(reverse("activities:list"), {"party_role": "suppliers"})
+    assert [a.party.name for a in page.context["page"].items] == ["Moinho Farinha Boa"]
+
+
+def test_the_agenda_tasks_panel_holds_what_comes_after_the_week(login, manager, party_matriz, now):
+    _new(manager, party_matriz, due_at=now + datetime.timedelta(days=20), description="Depois")
+    agenda = login(manager).get(reverse("activities:agenda")).context["agenda"]
+    assert [a.description for a in agenda.later] == ["Depois"]
+    assert agenda.later_count == 1
+
+
+def test_the_party_timeline_tab_shows_contacts_and_its_registration(login, manager, party_matriz, now):
+    _new(manager, party_matriz, description="Pediu orçamento de 200 pães")
+    client = login(manager)
+    client.cookies["clientela_language"] = "en"
+
+    response = client.get(reverse("parties:timeline", args=[party_matriz.pk]))
+
+    assert response.status_code == 200
+    kinds = [e.kind for e in response.context["events"]]
+    assert "activity" in kinds
+    assert "Pediu orçamento de 200 pães" in response.content.decode()
+    assert client.get(
+        reverse("parties:timeline", args=[party_matriz.pk]), {"before": "garbage"}
+    ).status_code == 200

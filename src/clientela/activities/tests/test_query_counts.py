@@ -42,6 +42,7 @@ PAGES = [
     ("activities:party", {"pk": "party"}),
     ("api:list_activities", {}),
     ("api:party_timeline", {"party_id": "party"}),
+    ("parties:timeline", {"pk": "party"}),
 ]
 
 

@@ -11,6 +11,7 @@ EXPECTED = {
     "parties:detail": row(LOGIN, 403, 200, 200, 200, 200, 200),
     "parties:edit": row(LOGIN, 403, 200, 200, 200, 200, 200),
     "parties:history": row(LOGIN, 403, 200, 200, 200, 200, 200),
+    "parties:timeline": row(LOGIN, 403, 200, 200, 200, 200, 200),
     # agents create and edit; moving to the trash is for managers and admins
     "parties:delete": row(LOGIN, 403, 403, 403, 403, 302, 302),
     "parties:trash": row(LOGIN, 403, 403, 403, 403, 403, 200),
@@ -25,6 +26,7 @@ EXPECTED = {
     "api:purge_party": row(401, 403, 403, 403, 403, 403, 204),
     "api:party_history": row(401, 403, 200, 200, 200, 200, 200),
     "api:party_contacts": row(401, 403, 200, 200, 200, 200, 200),
+    "api:party_timeline": row(401, 403, 200, 200, 200, 200, 200),
 }
 
 # A record the persona may NOT see: a 404, never a 403 or 200 (403 only where the
@@ -33,6 +35,7 @@ OUT_OF_SCOPE = {
     "parties:detail": row(LOGIN, 403, 404, 404, 404, 404, 404),
     "parties:edit": row(LOGIN, 403, 404, 404, 404, 404, 404),
     "parties:history": row(LOGIN, 403, 404, 404, 404, 404, 404),
+    "parties:timeline": row(LOGIN, 403, 404, 404, 404, 404, 404),
     "parties:delete": row(LOGIN, 403, 404, 404, 404, 404, 404),
     "parties:restore": row(LOGIN, 403, 403, 403, 403, 403, 404),
     "parties:purge": row(LOGIN, 403, 403, 403, 403, 403, 404),
@@ -43,6 +46,7 @@ OUT_OF_SCOPE = {
     "api:purge_party": row(401, 403, 403, 403, 403, 403, 404),
     "api:party_history": row(401, 403, 404, 404, 404, 404, 404),
     "api:party_contacts": row(401, 403, 404, 404, 404, 404, 404),
+    "api:party_timeline": row(401, 403, 404, 404, 404, 404, 404),
 }
 
 REQUESTS = {
@@ -54,6 +58,7 @@ REQUESTS = {
     "parties:detail": Req("GET", "party"),
     "parties:edit": Req("GET", "party"),
     "parties:history": Req("GET", "party"),
+    "parties:timeline": Req("GET", "party"),
     "parties:delete": Req("POST", "party"),
     "parties:trash": Req(),
     "parties:restore": Req("POST", "trashed_party"),
@@ -67,6 +72,7 @@ REQUESTS = {
     "api:purge_party": Req("POST", "trashed_party", "party_id"),
     "api:party_history": Req("GET", "party", "party_id"),
     "api:party_contacts": Req("GET", "party", "party_id"),
+    "api:party_timeline": Req("GET", "party", "party_id"),
 }
 
 # Which of conftest's parties each persona may see, and one it may not (scope `all`
