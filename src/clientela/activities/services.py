@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from clientela.accounts.access import (
     assignable_owners_q,
-    assignable_units_q,
     can_delete_records,
     require_admin,
 )
-from clientela.accounts.models import Unit, User
+from clientela.accounts.assignment import assign_person_and_unit, record_id
+from clientela.accounts.models import User
 from clientela.audit.models import Action, ChangeRecord
 from clientela.audit.services import diff, record_change, snapshot
 from clientela.core.converters import parse_whole_number
@@ -120,15 +120,6 @@ def start_of_day(day: datetime.date, zone) -> datetime.datetime:
     return naive.replace(tzinfo=zone).astimezone(datetime.UTC)
 
 
-def _as_id(value, field: str, errors: FieldErrors) -> int | None:
-    if value in (None, ""):
-        return None
-    number = parse_whole_number(value)
-    if number is None:
-        errors.add(field, _("Enter a number."))
-    return number
-
-
 def clean_reminders(value, errors: FieldErrors) -> list[dict]:
     """[{"channel": …, "minutes_before": N}], without repeats, soonest-before last."""
     if value in (None, ""):
@@ -179,7 +170,7 @@ def _apply(activity: Activity, data: dict, actor: User) -> None:
     creating = activity.pk is None
 
     if "party_id" in data:
-        party_id = _as_id(data["party_id"], "party_id", errors)
+        party_id = record_id(data["party_id"], "party_id", errors)
         if party_id is None and "party_id" not in errors:
             errors.add("party_id", _("Choose a customer or supplier."))
         elif party_id is not None and party_id != activity.party_id:
@@ -272,30 +263,14 @@ def _apply(activity: Activity, data: dict, actor: User) -> None:
 
 
 def _apply_assignee_and_unit(activity: Activity, data: dict, actor: User, errors) -> None:
-    # Unchanged values pass even when outside the actor's choices (GET -> PATCH works).
-    if "assignee_id" in data:
-        assignee_id = _as_id(data["assignee_id"], "assignee_id", errors)
-        if assignee_id is not None and assignee_id != activity.assignee_id:
-            assignee = User.objects.filter(assignable_owners_q(actor), pk=assignee_id).first()
-            if assignee is None:
-                errors.add(
-                    "assignee_id",
-                    _("Choose an active user with access to the CRM whom you may assign."),
-                )
-            else:
-                activity.assignee = assignee
-    if activity.assignee_id is None:
-        activity.assignee = actor
-    if "unit_id" in data:
-        unit_id = _as_id(data["unit_id"], "unit_id", errors)
-        if unit_id is not None and unit_id != activity.unit_id:
-            unit = Unit.objects.filter(assignable_units_q(actor), pk=unit_id).first()
-            if unit is None:
-                errors.add("unit_id", _("Choose one of the business units you may use."))
-            else:
-                activity.unit = unit
-    if activity.unit_id is None and "unit_id" not in errors:
-        errors.add("unit_id", _("Choose a business unit."))
+    assign_person_and_unit(
+        activity,
+        data,
+        actor,
+        errors,
+        person="assignee",
+        refusal=_("Choose an active user with access to the CRM whom you may assign."),
+    )
 
 
 def _apply_status(activity: Activity, data: dict, actor: User, errors, *, creating: bool):
@@ -565,7 +540,7 @@ def _bulk_change(action: str, params: dict, actor: User, errors: FieldErrors, no
 
         return complete
     if action == "reassign":
-        assignee_id = _as_id(params.get("assignee_id"), "assignee_id", errors)
+        assignee_id = record_id(params.get("assignee_id"), "assignee_id", errors)
         assignee = (
             User.objects.filter(assignable_owners_q(actor), pk=assignee_id).first()
             if assignee_id

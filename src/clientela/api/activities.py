@@ -28,6 +28,7 @@ from .base import (
     Output,
     RecordId,
     Version,
+    VersionIn,
     answers,
     bounded_format,
     check_patch,
@@ -221,11 +222,6 @@ ActivityPatch.model_rebuild(force=True)
 
 ActivityList = list_schema("ActivityList", ActivityOut)
 ActivityConflict = conflict_schema("ActivityConflict", ActivityOut)
-
-
-class VersionIn(Schema):
-    model_config = _FORBID
-    version: Version | None = None
 
 
 NextIn = create_model(

@@ -255,6 +255,13 @@ class Invalid(Schema):
     errors: dict[str, Annotated[list[str], Field(min_length=1)]]
 
 
+class VersionIn(Schema):
+    """The body of a DELETE: the version you read (or send If-Match)."""
+
+    model_config = ConfigDict(extra="forbid")
+    version: Version | None = None
+
+
 class Output(Schema):
     """An answer's shape: every field is always there (null where nullable)."""
 

@@ -30,6 +30,7 @@ from .base import (
     Output,
     RecordId,
     Version,
+    VersionIn,
     answers,
     bounded_format,
     check_patch,
@@ -203,11 +204,6 @@ PartyPatch.model_rebuild(force=True)
 
 PartyList = list_schema("PartyList", PartyOut)
 PartyConflict = conflict_schema("PartyConflict", PartyOut)
-
-
-class VersionIn(Schema):
-    model_config = _FORBID
-    version: Version | None = None
 
 
 ActionLiteral = Literal[tuple(Action.values)]

@@ -15,16 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.access import (
-    assignable_owners_q,
-    assignable_units_q,
     can_delete_records,
     require_admin,
 )
-from clientela.accounts.models import Unit, User
+from clientela.accounts.assignment import assign_person_and_unit, record_id
+from clientela.accounts.models import User
 from clientela.accounts.throttle import Limit, count_refusal, refusals_exhausted
 from clientela.audit.models import Action
 from clientela.audit.services import diff, record_change, snapshot
-from clientela.core.converters import parse_whole_number
 from clientela.core.errors import FieldErrors
 from clientela.core.text import clean_text
 from clientela.core.versioning import lock_current, save_new_version
@@ -266,47 +264,21 @@ def _apply(party: Party, data: dict, actor: User) -> list[str]:
     return notices
 
 
-def _as_id(value, field: str, errors: Errors) -> int | None:
-    if value is None or value == "":
-        return None
-    number = parse_whole_number(value)
-    if number is None:
-        errors.add(field, _("Enter a number."))
-    elif number < 1:
-        errors.add(field, _("No such record."))
-        return None
-    return number
-
-
 def _apply_owner_and_unit(party: Party, data: dict, actor: User, errors: Errors) -> None:
-    # A value sent back unchanged is no change, even when it is outside the actor's
-    # choices (an owner in another unit, a deactivated unit): GET -> PATCH round-trips.
-    if "owner_id" in data:
-        owner_id = _as_id(data["owner_id"], "owner_id", errors)
-        if owner_id is not None and owner_id != party.owner_id:
-            owner = User.objects.filter(assignable_owners_q(actor), pk=owner_id).first()
-            if owner is None:
-                errors.add("owner_id", _("Choose an owner among the users you may assign."))
-            else:
-                party.owner = owner
-    if party.owner_id is None:
-        party.owner = actor
-    if "unit_id" in data:
-        unit_id = _as_id(data["unit_id"], "unit_id", errors)
-        if unit_id is not None and unit_id != party.unit_id:
-            unit = Unit.objects.filter(assignable_units_q(actor), pk=unit_id).first()
-            if unit is None:
-                errors.add("unit_id", _("Choose one of the business units you may use."))
-            else:
-                party.unit = unit
-    if party.unit_id is None and "unit_id" not in errors:
-        errors.add("unit_id", _("Choose a business unit."))
+    assign_person_and_unit(
+        party,
+        data,
+        actor,
+        errors,
+        person="owner",
+        refusal=_("Choose an owner among the users you may assign."),
+    )
 
 
 def _apply_employer(party: Party, data: dict, actor: User, errors: Errors) -> None:
     if "employer_id" not in data:
         return
-    employer_id = _as_id(data["employer_id"], "employer_id", errors)
+    employer_id = record_id(data["employer_id"], "employer_id", errors)
     if party.pk and employer_id == party.employer_id:
         # Unchanged: keep it even when the company is outside the editor's scope.
         return

@@ -244,8 +244,13 @@ def test_the_trash_restores(login, manager, admin, party_matriz, now):
 def test_suppliers_follow_ups_are_first_class(login, manager, unit_matriz, now):
     from conftest import make_party
 
-    supplier = make_party(owner=manager, unit=unit_matriz, name="Moinho Farinha Boa",
-                          is_customer=False, is_supplier=True)
+    supplier = make_party(
+        owner=manager,
+        unit=unit_matriz,
+        name="Moinho Farinha Boa",
+        is_customer=False,
+        is_supplier=True,
+    )
     customer = make_party(owner=manager, unit=unit_matriz, name="Cliente Fiel")
     _new(manager, supplier, due_at=now + datetime.timedelta(days=1))
     _new(manager, customer, due_at=now + datetime.timedelta(days=1))
@@ -262,7 +267,9 @@ def test_the_agenda_tasks_panel_holds_what_comes_after_the_week(login, manager, 
     assert agenda.later_count == 1
 
 
-def test_the_party_timeline_tab_shows_contacts_and_its_registration(login, manager, party_matriz, now):
+def test_the_party_timeline_tab_shows_contacts_and_its_registration(
+    login, manager, party_matriz, now
+):
     _new(manager, party_matriz, description="Pediu orçamento de 200 pães")
     client = login(manager)
     client.cookies["clientela_language"] = "en"
@@ -273,6 +280,9 @@ def test_the_party_timeline_tab_shows_contacts_and_its_registration(login, manag
     kinds = [e.kind for e in response.context["events"]]
     assert "activity" in kinds
     assert "Pediu orçamento de 200 pães" in response.content.decode()
-    assert client.get(
-        reverse("parties:timeline", args=[party_matriz.pk]), {"before": "garbage"}
-    ).status_code == 200
+    assert (
+        client.get(
+            reverse("parties:timeline", args=[party_matriz.pk]), {"before": "garbage"}
+        ).status_code
+        == 200
+    )
