@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,6 +63,7 @@ HISTORY_FIELDS = [
 ]
 TEXT_FIELDS = ["description", "complaint", "internal_note", "outcome"]
 MAX_REMINDERS = 5
+SYNC_BATCH = 500
 MAX_MINUTES_BEFORE = 60 * 24 * 30  # a month ahead
 # Contacts written down a little later than the clock of the device that sends them.
 CLOCK_SLACK = datetime.timedelta(minutes=10)
@@ -307,23 +309,35 @@ def _history(activity: Activity) -> dict:
 
 def sync_assignments(pairs) -> None:
     """Keep PartyAssignment true for each (party_id, user_id): a link while the user has an
-    open or done follow-up on the party that is not in the trash."""
-    for party_id, user_id in set(pairs):
-        if party_id is None or user_id is None:
-            continue
-        holds = (
+    open or done follow-up on the party that is not in the trash.
+
+    Set-based, so a bulk change of thousands of rows costs a few queries per batch.
+    """
+    wanted = {(p, u) for p, u in pairs if p is not None and u is not None}
+    pending = sorted(wanted)
+    for start in range(0, len(pending), SYNC_BATCH):
+        batch = pending[start : start + SYNC_BATCH]
+        parties = {p for p, _u in batch}
+        users = {u for _p, u in batch}
+        holding = set(
             Activity.objects.alive()
             .filter(
-                party_id=party_id,
-                assignee_id=user_id,
+                party_id__in=parties,
+                assignee_id__in=users,
                 status__in=[Status.OPEN, Status.DONE],
             )
-            .exists()
+            .values_list("party_id", "assignee_id")
+            .distinct()
+        ) & set(batch)
+        PartyAssignment.objects.bulk_create(
+            [PartyAssignment(party_id=p, user_id=u) for p, u in holding], ignore_conflicts=True
         )
-        if holds:
-            PartyAssignment.objects.get_or_create(party_id=party_id, user_id=user_id)
-        else:
-            PartyAssignment.objects.filter(party_id=party_id, user_id=user_id).delete()
+        gone = [pair for pair in batch if pair not in holding]
+        if gone:
+            condition = Q()
+            for party_id, user_id in gone:
+                condition |= Q(party_id=party_id, user_id=user_id)
+            PartyAssignment.objects.filter(condition).delete()
 
 
 def _record(activity: Activity, action: str, actor: User, changes: dict | None = None):
