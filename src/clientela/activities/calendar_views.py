@@ -39,10 +39,8 @@ SPANS = ("week", "month")
 MONTH_CELL_ITEMS = 5  # a month's day shows this many, then "+N more" (the day view)
 SLOT_ITEMS = 6  # the same for an hour of the week view
 WORKDAY = (8, 18)  # the hours the week and day views always show
-# A whole-day follow-up starts at midnight in its assignee's zone, which may be up to
-# 26 hours (UTC+14 to UTC-12) plus a DST hour away from the viewer's midnight: the
-# range is read this much wider, and each row placed by its own day.
-ZONE_SLACK = datetime.timedelta(hours=27)
+# Whole-day follow-ups are read by their day (due_date), whatever the zone of their first
+# instant (selectors.calendar_items), so the range is never read wider than shown.
 FIRST_YEAR, LAST_YEAR = 2000, 2099  # the years the services accept
 SUNDAY, MONDAY = 0, 1  # as FIRST_DAY_OF_WEEK counts
 TRUE_WORDS = ("1", "on", "true", "yes")
@@ -382,8 +380,6 @@ def calendar(request):
     finish = services.start_of_day(
         end + datetime.timedelta(days=1), timezone.get_current_timezone()
     )
-    if query.by == "due":
-        begin, finish = begin - ZONE_SLACK, finish + ZONE_SLACK
     rows, capped = selectors.calendar_items(
         user,
         start=begin,
@@ -392,6 +388,7 @@ def calendar(request):
         assignee_id=query.assignee_id,
         unit_id=query.unit.pk if query.unit else None,
         include_done=query.include_done,
+        days=(start, end),
     )
     entries = place(rows, query, start, end, now)
     days = [

@@ -271,14 +271,22 @@ def calendar_items(
     assignee_id: int | None = None,
     unit_id: int | None = None,
     include_done: bool = True,
+    days: tuple[datetime.date, datetime.date] | None = None,
 ) -> tuple[list[Activity], bool]:
     """Activities in [start, end) by due date (`by="due"`) or contact date, and whether
-    the range held more than the calendar shows (CALENDAR_CAP)."""
+    the range held more than the calendar shows (CALENDAR_CAP).
+
+    With `days` (first, last), whole-day follow-ups are those whose day is in that range,
+    whatever the zone their first instant was taken in.
+    """
     column = "due_at" if by == "due" else "contacted_at"
+    in_range = Q(**{f"{column}__gte": start, f"{column}__lt": end})
+    if by == "due" and days is not None:
+        in_range = Q(all_day=False) & in_range | Q(
+            all_day=True, due_date__gte=days[0], due_date__lte=days[1]
+        )
     queryset = (
-        Activity.objects.restrict(user)
-        .select_related("type", "party", "assignee")
-        .filter(**{f"{column}__gte": start, f"{column}__lt": end})
+        Activity.objects.restrict(user).select_related("type", "party", "assignee").filter(in_range)
     )
     if assignee_id:
         queryset = queryset.filter(assignee_id=assignee_id)

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import AwareDatetime, ConfigDict, Field, WithJsonSchema, create_model
+from pydantic import AwareDatetime, ConfigDict, Field, StrictInt, WithJsonSchema, create_model
 
 from clientela.accounts.access import require_admin
 from clientela.accounts.units import default_unit_id
@@ -24,13 +24,13 @@ from .base import (
     CREATED,
     IF_MATCH,
     Cursor,
+    IsoDate,
     Limit,
     Output,
     RecordId,
     Version,
     VersionIn,
     answers,
-    bounded_format,
     check_patch,
     conflict_schema,
     crm_user,
@@ -261,7 +261,7 @@ SortLiteral = Literal[
 StatusFilter = Literal["open", "done", "cancelled", "overdue"]
 
 
-Day = Annotated[datetime.date, bounded_format("date", 10)]
+Day = IsoDate
 
 
 class ActivityFilters(Schema):
@@ -310,10 +310,10 @@ class BulkFilter(Schema):
     type: Slug | None = None
     status: StatusFilter | None = None
     unit_id: RecordId | None = None
-    due_from: datetime.date | None = None
-    due_to: datetime.date | None = None
-    contacted_from: datetime.date | None = None
-    contacted_to: datetime.date | None = None
+    due_from: IsoDate | None = None
+    due_to: IsoDate | None = None
+    contacted_from: IsoDate | None = None
+    contacted_to: IsoDate | None = None
     q: Annotated[str, Field(max_length=MAX_QUERY_LENGTH)] = ""
     party_role: Literal["customers", "suppliers"] | None = None
 
@@ -327,8 +327,8 @@ class BulkIn(Schema):
     filter: BulkFilter | None = Field(None, description="Every activity matching these filters.")
     outcome: Annotated[str, Field(max_length=5000)] = Field("", description="For complete.")
     assignee_id: RecordId | None = Field(None, description="For reassign.")
-    date: datetime.date | None = Field(None, description="For reschedule: the new day.")
-    shift_days: Annotated[int, Field(ge=-365, le=365)] | None = Field(
+    date: IsoDate | None = Field(None, description="For reschedule: the new day.")
+    shift_days: Annotated[StrictInt, Field(ge=-365, le=365)] | None = Field(
         None, description="For reschedule: days to move by (instead of a date)."
     )
 
@@ -557,6 +557,10 @@ class TypePatch(Schema):
 
 
 TypeList = list_schema("TypeList", TypeOut)
+TypeConflict = conflict_schema("TypeConflict", TypeOut)
+CONFLICT_SERIALIZERS[ActivityType] = lambda kind, request=None: TypeOut.model_validate(
+    kind, from_attributes=True
+).model_dump(mode="json")
 
 
 @catalogue_router.get(
@@ -610,7 +614,7 @@ def get_activity_type(request: HttpRequest, slug: Slug):
 
 @catalogue_router.patch(
     "/activity-types/{slug}",
-    response=answers({200: TypeOut}, record=True, body=True, conflict=None),
+    response=answers({200: TypeOut}, record=True, body=True, conflict=TypeConflict),
     summary="Change an activity type (administrators)",
     description="Deactivate with `is_active: false`; types are never deleted.",
 )
@@ -695,6 +699,10 @@ class PresetPatch(Schema):
 
 
 PresetList = list_schema("PresetList", PresetOut)
+PresetConflict = conflict_schema("PresetConflict", PresetOut)
+CONFLICT_SERIALIZERS[Preset] = lambda preset, request=None: PresetOut.model_validate(
+    _preset_json(preset)
+).model_dump(mode="json")
 
 
 def _clean_preset_data(data: dict) -> dict:
@@ -746,7 +754,7 @@ def get_activity_preset(request: HttpRequest, preset_id: RecordId):
 
 @catalogue_router.patch(
     "/activity-presets/{preset_id}",
-    response=answers({200: PresetOut}, record=True, body=True),
+    response=answers({200: PresetOut}, record=True, body=True, conflict=PresetConflict),
     summary="Change a preset",
     description="Your own, or (administrators) a shared one. Deactivate with `is_active: false`.",
 )

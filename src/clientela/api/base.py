@@ -15,7 +15,15 @@ from ninja import Header, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import ConfigDict, Field, TypeAdapter, WithJsonSchema, create_model
+from pydantic import (
+    AwareDatetime,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    WithJsonSchema,
+    create_model,
+)
 
 from clientela.accounts.access import require_crm_access
 from clientela.accounts.middleware import activate_user_language
@@ -85,6 +93,23 @@ CREATED = {
         }
     }
 }
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})", re.I)
+
+
+def _written_as(pattern: re.Pattern, example: str):
+    """Only text of the documented form: pydantic alone also takes 0 or 0.5 (Unix time)."""
+
+    def check(value):
+        if isinstance(value, str) and not pattern.fullmatch(value.strip()):
+            raise ValueError(f"write it as {example}")
+        if isinstance(value, int | float):
+            raise ValueError(f"write it as {example}")
+        return value
+
+    return BeforeValidator(check)
 
 
 def bounded_format(kind: str, length: int):
@@ -523,3 +548,12 @@ def check_patch(current: dict, data: dict, *, read_only: set[str], not_null: set
     if errors:
         raise DjangoValidationError(errors)
     return changes
+
+
+# Dates and date-times in the text forms the document gives, and nothing else.
+IsoDate = Annotated[datetime.date, _written_as(_ISO_DAY, "YYYY-MM-DD"), bounded_format("date", 10)]
+IsoMoment = Annotated[
+    AwareDatetime,
+    _written_as(_ISO_MOMENT, "2026-03-01T14:30:00-03:00"),
+    bounded_format("date-time", 40),
+]

@@ -26,13 +26,13 @@ from .base import (
     LIMIT,
     Cursor,
     Email,
+    IsoMoment,
     Limit,
     Output,
     RecordId,
     Version,
     VersionIn,
     answers,
-    bounded_format,
     check_patch,
     conflict_schema,
     crm_user,
@@ -447,7 +447,7 @@ class TimelineOut(Output):
 
 
 BEFORE = Query(None, description="Only events before this instant (`next_before`).")
-Instant = Annotated[AwareDatetime, bounded_format("date-time", 40)]
+Instant = IsoMoment
 
 
 @router.get(

@@ -20,6 +20,8 @@ ERROR_SCHEMAS = {
     "UserConflict",
     "UnitConflict",
     "ActivityConflict",
+    "TypeConflict",
+    "PresetConflict",
 }
 
 
