@@ -13,7 +13,7 @@ from clientela.accounts.access import is_admin
 from clientela.accounts.models import User
 from clientela.core.forms import ShownValuesForm, touched_values
 
-from .forms import LEAD_TIMES, REMINDER_ROWS
+from .forms import LEAD_TIMES, REMINDER_ROWS, ReminderRows, reminder_initial
 from .models import ICONS, ActivityType, Channel, Preset
 
 
@@ -129,7 +129,7 @@ def _reminder_fields() -> tuple[forms.ChoiceField, forms.TypedChoiceField]:
     return channel, minutes
 
 
-class PresetForm(ShownValuesForm):
+class PresetForm(ReminderRows, ShownValuesForm):
     name = _text(
         gettext_lazy("Name"),
         max_length=60,
@@ -208,21 +208,6 @@ class PresetForm(ShownValuesForm):
             for legend, names in self.sections_shown
         ]
 
-    def reminder_rows(self):
-        return [
-            (self[f"reminder_channel_{row}"], self[f"reminder_minutes_{row}"])
-            for row in range(1, REMINDER_ROWS + 1)
-        ]
-
-    def reminders(self) -> list[dict]:
-        result = []
-        for row in range(1, REMINDER_ROWS + 1):
-            channel = self.cleaned_data.get(f"reminder_channel_{row}")
-            if channel:
-                minutes = self.cleaned_data.get(f"reminder_minutes_{row}") or 0
-                result.append({"channel": channel, "minutes_before": minutes})
-        return result
-
     def service_data(self) -> dict:
         """The services' fields: all on create, only what the user touched on edit."""
         names = [name for name in PRESET_NAMES if name in self.fields]
@@ -253,10 +238,7 @@ def preset_initial(preset: Preset) -> dict:
         "order": preset.order,
         "version": preset.version,
     }
-    for row in range(1, REMINDER_ROWS + 1):
-        reminder = preset.reminders[row - 1] if len(preset.reminders) >= row else None
-        initial[f"reminder_channel_{row}"] = reminder["channel"] if reminder else ""
-        initial[f"reminder_minutes_{row}"] = reminder["minutes_before"] if reminder else 0
+    initial.update(reminder_initial(preset.reminders))
     return initial
 
 

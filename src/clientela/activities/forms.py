@@ -34,7 +34,36 @@ def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
     return timezone.localtime(moment) if moment else None
 
 
-class ActivityForm(ShownValuesForm):
+class ReminderRows:
+    """The reminder rows of a form (fields reminder_channel_N / reminder_minutes_N)."""
+
+    def reminder_rows(self):
+        return [
+            (self[f"reminder_channel_{row}"], self[f"reminder_minutes_{row}"])
+            for row in range(1, REMINDER_ROWS + 1)
+        ]
+
+    def reminders(self) -> list[dict]:
+        result = []
+        for row in range(1, REMINDER_ROWS + 1):
+            channel = self.cleaned_data.get(f"reminder_channel_{row}")
+            if channel:
+                minutes = self.cleaned_data.get(f"reminder_minutes_{row}") or 0
+                result.append({"channel": channel, "minutes_before": minutes})
+        return result
+
+
+def reminder_initial(reminders: list[dict]) -> dict:
+    """The reminder rows' values for saved reminders."""
+    initial = {}
+    for row in range(1, REMINDER_ROWS + 1):
+        reminder = reminders[row - 1] if len(reminders) >= row else None
+        initial[f"reminder_channel_{row}"] = reminder["channel"] if reminder else ""
+        initial[f"reminder_minutes_{row}"] = reminder["minutes_before"] if reminder else 0
+    return initial
+
+
+class ActivityForm(ReminderRows, ShownValuesForm):
     party_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     party_query = forms.CharField(
         label=_("Customer or supplier"),
@@ -109,12 +138,6 @@ class ActivityForm(ShownValuesForm):
         if len(assignee_choices) == 1:
             self.fields["assignee_id"].disabled = True
 
-    def reminder_rows(self):
-        return [
-            (self[f"reminder_channel_{row}"], self[f"reminder_minutes_{row}"])
-            for row in range(1, REMINDER_ROWS + 1)
-        ]
-
     def clean(self):
         data = super().clean()
         if data.get("due_date") and not data.get("all_day") and not data.get("due_time"):
@@ -133,15 +156,6 @@ class ActivityForm(ShownValuesForm):
         )
         moment = datetime.datetime.combine(day, wall).replace(tzinfo=zone)
         return moment.astimezone(datetime.UTC).astimezone(zone)
-
-    def reminders(self) -> list[dict]:
-        result = []
-        for row in range(1, REMINDER_ROWS + 1):
-            channel = self.cleaned_data.get(f"reminder_channel_{row}")
-            if channel:
-                minutes = self.cleaned_data.get(f"reminder_minutes_{row}") or 0
-                result.append({"channel": channel, "minutes_before": minutes})
-        return result
 
     def service_data(self) -> dict:
         """The services' fields: all on create, only what the user touched on edit."""
@@ -218,10 +232,7 @@ def activity_initial(activity: Activity) -> dict:
         "status": activity.status,
         "version": activity.version,
     }
-    for row in range(1, REMINDER_ROWS + 1):
-        reminder = activity.reminders[row - 1] if len(activity.reminders) >= row else None
-        initial[f"reminder_channel_{row}"] = reminder["channel"] if reminder else ""
-        initial[f"reminder_minutes_{row}"] = reminder["minutes_before"] if reminder else 0
+    initial.update(reminder_initial(activity.reminders))
     return initial
 
 
